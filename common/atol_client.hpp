@@ -1,0 +1,68 @@
+#pragma once
+// The ATOL monitoring API client (atol-monitoring-api.md): token, paging, one register,
+// one re-authentication on 401 / error code 10 or 11, typed errors.
+#include <boost/json/array.hpp>
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "common/clock.hpp"
+#include "common/deadline.hpp"
+#include "common/http.hpp"
+#include "common/register.hpp"
+
+namespace atol {
+
+// Where the client keeps its token between runs (the cache implements it; tests fake it).
+class TokenStore {
+public:
+    virtual ~TokenStore() = default;
+    virtual std::optional<std::string> load(TimePoint now) = 0;  // a still-valid token
+    virtual void save(const std::string& token, TimePoint expires_at) = 0;
+    virtual void forget() = 0;  // the server rejected it
+};
+
+struct AtolClientOptions {
+    std::string base_url;  // e.g. "https://testonline.atol.ru/api", no trailing slash needed
+    std::string login;
+    std::string password;
+    std::size_t page_size = 1000;  // the `limit` asked for
+    std::size_t max_pages = 1000;  // more pages than this is an error, never a truncated list
+    std::chrono::seconds token_lifetime = std::chrono::hours(24);  // assumed, see API page
+};
+
+struct AtolClientStats {
+    std::size_t requests = 0;
+    std::size_t auth_requests = 0;
+    std::size_t list_pages = 0;
+};
+
+class AtolClient {
+public:
+    // `tokens` may be null (no token cache).
+    AtolClient(HttpTransport& http, AtolClientOptions options, TokenStore* tokens,
+               const Clock& clock);
+
+    // Every register of the account as the raw JSON objects the API sent, in API order,
+    // each serial once. Pages per the API page's rules. Throws ApiError/AuthError/
+    // TransportError/TimeoutError/ProtocolError.
+    boost::json::array list_registers(const Deadline& deadline);
+
+    // One register by serial number (trimmed, path-encoded). Throws NotFoundError on 404.
+    Register get_register(std::string_view serial, const Deadline& deadline);
+
+    const AtolClientStats& stats() const { return stats_; }
+
+private:
+    std::string token(const Deadline& deadline, bool force_new);
+    HttpResponse authorized_get(const std::string& url, bool hal, const Deadline& deadline);
+
+    HttpTransport& http_;
+    AtolClientOptions options_;
+    TokenStore* tokens_;
+    const Clock& clock_;
+    std::optional<std::string> token_;
+    AtolClientStats stats_;
+};
+
+}  // namespace atol

@@ -1,0 +1,55 @@
+#pragma once
+// Derived metrics (product.md, "Metrics"), one set of names for every output.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "common/clock.hpp"
+#include "common/register.hpp"
+
+namespace atol {
+
+enum class Metric {
+    fn_days_left,
+    fn_usage,
+    unsent_docs,
+    unsent_age_hours,
+    ofd_block_days_left,
+    data_age_hours,
+    shift_open_hours,
+    network_error,
+    signed_documents,
+    shift_number,
+    shift_receipts,
+};
+inline constexpr std::size_t metric_count = 11;
+
+struct MetricInfo {
+    Metric id;
+    std::string_view name;         // "fn_days_left"
+    std::string_view unit;         // perfdata unit: "" or "%"
+    std::string_view description;  // for --help, Zabbix item names, Prometheus HELP
+    bool integer;                  // counts and codes
+};
+const std::array<MetricInfo, metric_count>& all_metrics();
+const MetricInfo& metric_info(Metric m);
+std::optional<Metric> metric_from_name(std::string_view name);
+
+// The values of one register at one moment; nullopt = unknown.
+struct Metrics {
+    std::array<std::optional<double>, metric_count> values{};
+    std::optional<double> get(Metric m) const { return values[static_cast<std::size_t>(m)]; }
+    void set(Metric m, std::optional<double> v) { values[static_cast<std::size_t>(m)] = v; }
+};
+
+// How long the register's current shift has been open, as far as we know. The caller looks
+// this up in the shift state cache (see cache.hpp): `first_seen_open` is when a run first saw
+// the current shift number open, nullopt when the shift is closed or never seen before.
+Metrics compute_metrics(const Register& r, TimePoint now,
+                        std::optional<TimePoint> shift_first_seen_open);
+
+// Days of the 30-day OFD limit (54-FZ art. 4.1).
+inline constexpr double ofd_block_days = 30.0;
+
+}  // namespace atol
