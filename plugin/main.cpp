@@ -1,2 +1,54 @@
+// atol-kkt: one executable, subcommands dispatched here; started as check_atol_kkt it is
+// `atol-kkt check` (the Nagios plugin name).
 #include <iostream>
-int main() { std::cout << "atol-kkt: not built yet\n"; return 3; }
+#include <string>
+#include <string_view>
+
+#include "plugin/cli.hpp"
+#include "plugin/commands.hpp"
+
+namespace {
+
+constexpr const char* usage_text =
+    "Usage: atol-kkt COMMAND [OPTIONS]\n"
+    "\n"
+    "Watches the ATOL Online cloud cash registers (ККТ) of an account.\n"
+    "\n"
+    "Commands:\n"
+    "  list                 table of the registers with their metrics and state (--json)\n"
+    "  get SERIAL           one register, JSON\n"
+    "\n"
+    "Run 'atol-kkt COMMAND --help' for the options of a command.\n";
+
+std::string_view base_name(std::string_view path) {
+    auto slash = path.rfind('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace atol::plugin;
+    Args args(argv + 1, argv + argc);
+    const std::string_view program = argc > 0 ? base_name(argv[0]) : "atol-kkt";
+    (void)program;
+
+    if (args.empty()) {
+        std::cerr << usage_text;
+        return 2;
+    }
+    const std::string command = args.front();
+    const Args rest(args.begin() + 1, args.end());
+    if (command == "list") return run_list(rest);
+    if (command == "get") return run_get(rest);
+    if (command == "-h" || command == "--help" || command == "help") {
+        std::cout << usage_text;
+        return 0;
+    }
+    if (command == "-V" || command == "--version") {
+        std::cout << version_line() << "\n";
+        return 0;
+    }
+    std::cerr << "atol-kkt: unknown command '" << command << "'\n\n" << usage_text;
+    return 2;
+}

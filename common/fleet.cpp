@@ -1,0 +1,180 @@
+#include "common/fleet.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <unordered_set>
+
+#include "common/atol_client.hpp"
+#include "common/cache.hpp"
+#include "common/errors.hpp"
+#include "common/http.hpp"
+
+namespace atol {
+namespace {
+
+HttpOptions http_options(const RunContext& run) {
+    HttpOptions options;
+    options.ca_file = run.config.ca_file;
+    options.proxy = run.config.proxy;
+    options.insecure = run.config.insecure;
+    if (run.log.enabled(3)) options.trace = [&log = run.log](const std::string& line) { log(3, line); };
+    return options;
+}
+
+AtolClientOptions client_options(const Config& config) {
+    AtolClientOptions options;
+    options.base_url = config.base_url;
+    options.login = config.login;
+    options.password = config.password;
+    options.page_size = config.page_size;
+    options.max_pages = config.max_pages;
+    return options;
+}
+
+// Registers from a cached list, or nullopt when the cache is missing, stale or corrupt.
+std::optional<std::vector<Register>> cached_registers(const RunContext& run,
+                                                      const RegisterListCache& cache,
+                                                      TimePoint now, TimePoint& fetched_at) {
+    if (run.config.cache_ttl.count() == 0) return std::nullopt;
+    auto cached = cache.load(now, run.config.cache_ttl);
+    if (!cached) return std::nullopt;
+    try {
+        auto registers = parse_register_list(cached->registers_json);
+        fetched_at = cached->fetched_at;
+        return registers;
+    } catch (const ProtocolError& e) {
+        run.log(1, std::string("ignoring corrupt register list cache: ") + e.what());
+        return std::nullopt;
+    }
+}
+
+// Updates the remembered "first seen open" time of each register's current shift and
+// returns it per register (nullopt when closed or unknown).
+std::vector<std::optional<TimePoint>> track_shifts(const std::vector<Register>& registers,
+                                                   const ShiftStateCache& cache,
+                                                   TimePoint observed_at) {
+    auto state = cache.load();
+    bool changed = false;
+    std::vector<std::optional<TimePoint>> first_seen(registers.size());
+    for (std::size_t i = 0; i < registers.size(); ++i) {
+        const Register& r = registers[i];
+        if (!r.serial_number || !r.is_shift_opened) continue;
+        const std::string& serial = *r.serial_number;
+        if (!*r.is_shift_opened) {
+            changed |= state.erase(serial) > 0;
+            continue;
+        }
+        auto it = state.find(serial);
+        if (it == state.end() || it->second.shift_number != r.shift_number) {
+            state[serial] = ShiftSeen{r.shift_number, observed_at};
+            changed = true;
+            first_seen[i] = observed_at;
+        } else {
+            first_seen[i] = it->second.first_seen_open;
+        }
+    }
+    if (changed) cache.store(state);
+    return first_seen;
+}
+
+RegisterStatus assess(Register r, const Thresholds& thresholds, TimePoint now,
+                      std::optional<TimePoint> shift_first_seen) {
+    RegisterStatus status;
+    status.metrics = compute_metrics(r, now, shift_first_seen);
+    status.evaluation = evaluate(r, status.metrics, thresholds, now);
+    status.reg = std::move(r);
+    return status;
+}
+
+}  // namespace
+
+Fleet load_fleet(const RunContext& run, const Thresholds& thresholds) {
+    CacheDir dir(run.config.cache_dir);
+    const std::string key = cache_key(run.config.base_url, run.config.login);
+    RegisterListCache list_cache(dir, key);
+
+    Fleet fleet;
+    fleet.now = run.clock.now();
+    TimePoint fetched_at = fleet.now;
+    auto registers = cached_registers(run, list_cache, fleet.now, fetched_at);
+    if (registers) {
+        fleet.from_cache = true;
+        run.log(1, "register list from cache (" + std::to_string(registers->size()) +
+                       " registers, fetched " + format_iso8601(fetched_at) + ")");
+    } else {
+        CurlTransport http(http_options(run));
+        TokenCache tokens(dir, key);
+        AtolClient client(http, client_options(run.config), &tokens, run.clock);
+        boost::json::array raw = client.list_registers(run.deadline);
+        fleet.upstream_requests = client.stats().requests;
+        run.log(1, "fetched " + std::to_string(raw.size()) + " registers in " +
+                       std::to_string(client.stats().list_pages) + " page(s) from " +
+                       run.config.base_url);
+        registers.emplace();
+        registers->reserve(raw.size());
+        for (const auto& element : raw) registers->push_back(boost::json::value_to<Register>(element));
+        if (run.config.cache_ttl.count() > 0)
+            list_cache.store(CachedList{fetched_at, boost::json::serialize(raw)});
+    }
+    fleet.fetched_at = fetched_at;
+
+    auto first_seen = track_shifts(*registers, ShiftStateCache(dir, key), fetched_at);
+    fleet.registers.reserve(registers->size());
+    for (std::size_t i = 0; i < registers->size(); ++i)
+        fleet.registers.push_back(
+            assess(std::move((*registers)[i]), thresholds, fleet.now, first_seen[i]));
+    return fleet;
+}
+
+RegisterStatus load_register(const RunContext& run, const Thresholds& thresholds,
+                             std::string_view serial) {
+    CacheDir dir(run.config.cache_dir);
+    const std::string key = cache_key(run.config.base_url, run.config.login);
+    CurlTransport http(http_options(run));
+    TokenCache tokens(dir, key);
+    AtolClient client(http, client_options(run.config), &tokens, run.clock);
+    Register r = client.get_register(serial, run.deadline);
+    const TimePoint now = run.clock.now();
+    auto first_seen = track_shifts({r}, ShiftStateCache(dir, key), now);
+    return assess(std::move(r), thresholds, now, first_seen.front());
+}
+
+std::vector<const RegisterStatus*> select(const Fleet& fleet, const Selection& selection,
+                                          std::vector<std::string>* missing) {
+    std::unordered_set<std::string_view> wanted(selection.serials.begin(),
+                                                selection.serials.end());
+    std::unordered_set<std::string_view> excluded(selection.exclude_serials.begin(),
+                                                  selection.exclude_serials.end());
+    std::unordered_set<std::string_view> found;
+    std::vector<const RegisterStatus*> picked;
+    for (const RegisterStatus& status : fleet.registers) {
+        const Register& r = status.reg;
+        const std::string_view serial = r.serial_number ? *r.serial_number : std::string_view();
+        if (!wanted.empty()) {
+            if (!r.serial_number || !wanted.contains(serial)) continue;
+            found.insert(serial);
+        }
+        if (r.serial_number && excluded.contains(serial)) continue;
+        if (selection.group && r.group_code != selection.group) continue;
+        if (selection.inn && r.fiscal_storage_inn != selection.inn) continue;
+        picked.push_back(&status);
+    }
+    if (missing) {
+        for (const std::string& serial : selection.serials)
+            if (!found.contains(serial) &&
+                std::find(missing->begin(), missing->end(), serial) == missing->end())
+                missing->push_back(serial);
+    }
+    return picked;
+}
+
+std::unique_ptr<Clock> make_clock(const EnvLookup& env) {
+    if (auto fixed = env("ATOL_KKT_NOW")) {
+        auto t = parse_iso8601(*fixed);
+        if (!t) throw ConfigError("ATOL_KKT_NOW is not an ISO 8601 date-time: " + *fixed);
+        return std::make_unique<FixedClock>(*t);
+    }
+    return std::make_unique<SystemClock>();
+}
+
+}  // namespace atol

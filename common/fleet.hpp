@@ -1,0 +1,58 @@
+#pragma once
+// Loading the account's registers (token cache, register list cache, the API client) and
+// assessing them (metrics with tracked shift state, thresholds): the one path every front end
+// uses, so they all see the same registers, values and states.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/config.hpp"
+#include "common/deadline.hpp"
+#include "common/log.hpp"
+#include "common/metrics.hpp"
+#include "common/register.hpp"
+#include "common/state.hpp"
+
+namespace atol {
+
+struct RegisterStatus {
+    Register reg;
+    Metrics metrics;
+    Evaluation evaluation;
+};
+
+struct Fleet {
+    std::vector<RegisterStatus> registers;  // in API order
+    TimePoint now{};                         // the moment metrics were computed for
+    std::optional<TimePoint> fetched_at;     // when the list came from the API
+    bool from_cache = false;
+    std::size_t upstream_requests = 0;  // requests this run sent to the API
+};
+
+// Everything a run needs besides its options.
+struct RunContext {
+    const Config& config;
+    const Clock& clock;
+    const Deadline& deadline;
+    const Log& log;
+};
+
+// The whole account's register list (from the cache when fresh), assessed. Throws the core's
+// typed errors (ApiError, AuthError, TransportError, TimeoutError, ProtocolError, ConfigError).
+Fleet load_fleet(const RunContext& run, const Thresholds& thresholds);
+
+// One register straight from the single-register endpoint, assessed. NotFoundError if absent.
+RegisterStatus load_register(const RunContext& run, const Thresholds& thresholds,
+                             std::string_view serial);
+
+// The registers a Selection picks, in fleet order; `missing` gets the --serial values the
+// account does not have.
+std::vector<const RegisterStatus*> select(const Fleet& fleet, const Selection& selection,
+                                          std::vector<std::string>* missing = nullptr);
+
+// Clock for the program: the system clock, or ATOL_KKT_NOW (ISO 8601) when set, so tests and
+// demos can fix "now". Throws ConfigError for an unparsable ATOL_KKT_NOW.
+std::unique_ptr<Clock> make_clock(const EnvLookup& env);
+
+}  // namespace atol

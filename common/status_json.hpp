@@ -1,0 +1,16 @@
+#pragma once
+// A register with its metrics and state as one flat JSON object: the raw API fields in
+// snake_case, every metric, the state and its reasons. Unknown values are null. Key order is
+// fixed. Used by `get`, `list --json` and the Zabbix master item, so they agree.
+#include <boost/json/value.hpp>
+
+#include "common/fleet.hpp"
+
+namespace atol {
+
+void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const RegisterStatus& s);
+
+// Decimal metrics rounded to 3 places so outputs do not show float noise.
+double round3(double value);
+
+}  // namespace atol

@@ -1,0 +1,69 @@
+#include "plugin/cli.hpp"
+
+#include <algorithm>
+
+#include "common/errors.hpp"
+
+namespace atol::plugin {
+
+po::options_description threshold_options() {
+    po::options_description d("Thresholds (Nagios range syntax: 10, 10:, ~:10, 10:20, @10:20)");
+    d.add_options()(
+        "warning,w", po::value<std::vector<std::string>>()->composing(),
+        "METRIC=RANGE warning threshold, repeatable; METRIC= removes the default. Defaults: "
+        "fn_days_left=30: fn_usage=80 unsent_age_hours=24 shift_open_hours=20 "
+        "data_age_hours=6 network_error=0")(
+        "critical,c", po::value<std::vector<std::string>>()->composing(),
+        "METRIC=RANGE critical threshold, repeatable; METRIC= removes the default. Defaults: "
+        "fn_days_left=7: fn_usage=90 unsent_age_hours=72 shift_open_hours=23 "
+        "data_age_hours=24");
+    return d;
+}
+
+namespace {
+
+bool has_flag(const std::vector<std::string>& args, std::string_view short_flag,
+              std::string_view long_flag) {
+    for (const std::string& a : args) {
+        if (a == "--") return false;
+        if (a == long_flag || a == short_flag) return true;
+    }
+    return false;
+}
+
+Thresholds thresholds_from(const po::variables_map& vm) {
+    Thresholds t = Thresholds::defaults();
+    if (vm.count("warning"))
+        for (const auto& w : vm["warning"].as<std::vector<std::string>>()) t.set_warning(w);
+    if (vm.count("critical"))
+        for (const auto& c : vm["critical"].as<std::vector<std::string>>()) t.set_critical(c);
+    return t;
+}
+
+}  // namespace
+
+bool wants_help(const std::vector<std::string>& args) { return has_flag(args, "-h", "--help"); }
+bool wants_version(const std::vector<std::string>& args) {
+    return has_flag(args, "-V", "--version");
+}
+
+std::string version_line() { return std::string("atol-kkt ") + ATOL_KKT_VERSION; }
+
+Invocation parse_invocation(const std::vector<std::string>& args, const po::options_description& extra,
+                            Log::Sink log_sink) {
+    po::options_description all;
+    all.add(common_options()).add(extra);
+    EnvLookup env = process_environment();
+    ParsedOptions parsed = parse_options(args, all, env);
+    Invocation inv;
+    inv.vm = std::move(parsed.vm);
+    inv.positional = std::move(parsed.positional);
+    inv.config = make_config(inv.vm, env);
+    inv.thresholds = thresholds_from(inv.vm);
+    inv.clock = make_clock(env);
+    inv.deadline = std::make_unique<Deadline>(inv.config.timeout);
+    inv.log = Log(inv.config.verbosity, std::move(log_sink));
+    return inv;
+}
+
+}  // namespace atol::plugin

@@ -1,0 +1,103 @@
+// `atol-kkt list` and `atol-kkt get SERIAL`: the admin's direct look at the account.
+#include <boost/json.hpp>
+#include <iostream>
+
+#include "common/errors.hpp"
+#include "common/status_json.hpp"
+#include "common/table.hpp"
+#include "plugin/cli.hpp"
+#include "plugin/commands.hpp"
+
+namespace atol::plugin {
+namespace {
+
+Log::Sink stderr_sink() {
+    return [](const std::string& line) { std::cerr << "atol-kkt: " << line << "\n"; };
+}
+
+// Runs a command body, turning the core's errors into one line on stderr and an exit code:
+// 2 for usage/config problems, 1 for everything the API or network did.
+template <typename Body>
+int guarded(Body&& body) {
+    try {
+        return body();
+    } catch (const ConfigError& e) {
+        std::cerr << "atol-kkt: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "atol-kkt: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+void print_help(const char* usage, const po::options_description& extra) {
+    po::options_description all;
+    all.add(extra).add(common_options());
+    std::cout << usage << "\n" << all << "\n";
+}
+
+std::string mode_note(const Config& config) {
+    return config.test_mode() ? " [test mode]" : "";
+}
+
+// JSON has no place for it, so JSON outputs say "test mode" on stderr (every output must).
+void note_test_mode(const Config& config) {
+    if (config.test_mode())
+        std::cerr << "atol-kkt: test mode (" << config.base_url << "); use --prod for production\n";
+}
+
+}  // namespace
+
+int run_list(const Args& args) {
+    po::options_description extra("List options");
+    extra.add_options()("json", "print JSON (an array of registers with metrics and state)");
+    extra.add(threshold_options());
+    if (wants_help(args)) {
+        print_help("Usage: atol-kkt list [OPTIONS]\n\nShows every selected register with its "
+                   "metrics and state, worst first.",
+                   extra);
+        return 0;
+    }
+    return guarded([&] {
+        Invocation inv = parse_invocation(args, extra, stderr_sink());
+        if (!inv.positional.empty())
+            throw ConfigError("list takes no arguments (got '" + inv.positional.front() + "')");
+        Fleet fleet = load_fleet(inv.context(), inv.thresholds);
+        auto selected = worst_first(select(fleet, inv.config.selection));
+        if (inv.vm.count("json")) {
+            boost::json::array out;
+            out.reserve(selected.size());
+            for (const RegisterStatus* s : selected) out.push_back(boost::json::value_from(*s));
+            std::cout << boost::json::serialize(out) << "\n";
+            note_test_mode(inv.config);
+        } else {
+            std::cout << render_table(selected);
+            std::cout << selected.size() << " of " << fleet.registers.size() << " registers"
+                      << mode_note(inv.config) << (inv.config.insecure ? " [TLS not verified]" : "")
+                      << "\n";
+        }
+        return 0;
+    });
+}
+
+int run_get(const Args& args) {
+    po::options_description extra("Get options");
+    extra.add(threshold_options());
+    if (wants_help(args)) {
+        print_help("Usage: atol-kkt get SERIAL [OPTIONS]\n\nPrints one register (from the "
+                   "single-register endpoint) with its metrics and state as JSON.",
+                   extra);
+        return 0;
+    }
+    return guarded([&] {
+        Invocation inv = parse_invocation(args, extra, stderr_sink());
+        if (inv.positional.size() != 1)
+            throw ConfigError("get takes exactly one SERIAL argument");
+        RegisterStatus status = load_register(inv.context(), inv.thresholds, inv.positional.front());
+        std::cout << boost::json::serialize(boost::json::value_from(status)) << "\n";
+        note_test_mode(inv.config);
+        return 0;
+    });
+}
+
+}  // namespace atol::plugin

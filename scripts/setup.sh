@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what atol-kkt-monitor needs on Debian 12 (when missing) and builds it.
+#   scripts/setup.sh [--tests]     --tests also installs what the test suite runs against
+# Environment: BUILD_DIR (default: build), BUILD_TYPE (default: RelWithDebInfo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build_packages=(g++ cmake ninja-build pkg-config libcurl4-openssl-dev libssl-dev
+    libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
+    libgtest-dev libgmock-dev)
+test_packages=(curl openssl jq)
+
+want=("${build_packages[@]}")
+[[ "${1:-}" == "--tests" ]] && want+=("${test_packages[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}"
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "setup: missing packages and not root; run as root or install: ${missing[*]}" >&2
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+build_dir=${BUILD_DIR:-build}
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" >/dev/null
+cmake --build "$build_dir"
