@@ -15,6 +15,11 @@ constexpr const char* usage_text =
     "Watches the ATOL Online cloud cash registers (ККТ) of an account.\n"
     "\n"
     "Commands:\n"
+    "  check                a Nagios/Icinga 2 check (also installed as check_atol_kkt)\n"
+    "  zabbix discovery     low-level discovery JSON\n"
+    "  zabbix registers     all registers with metrics and state, for one master item\n"
+    "  zabbix get SERIAL METRIC   one value\n"
+    "  zabbix send          push values to a Zabbix server/proxy (sender protocol)\n"
     "  list                 table of the registers with their metrics and state (--json)\n"
     "  get SERIAL           one register, JSON\n"
     "\n"
@@ -31,7 +36,7 @@ int main(int argc, char** argv) {
     using namespace atol::plugin;
     Args args(argv + 1, argv + argc);
     const std::string_view program = argc > 0 ? base_name(argv[0]) : "atol-kkt";
-    (void)program;
+    if (program == "check_atol_kkt") return run_check(args);
 
     if (args.empty()) {
         std::cerr << usage_text;
@@ -39,6 +44,8 @@ int main(int argc, char** argv) {
     }
     const std::string command = args.front();
     const Args rest(args.begin() + 1, args.end());
+    if (command == "check") return run_check(rest);
+    if (command == "zabbix") return run_zabbix(rest);
     if (command == "list") return run_list(rest);
     if (command == "get") return run_get(rest);
     if (command == "-h" || command == "--help" || command == "help") {
