@@ -1,0 +1,107 @@
+// Derived metrics (product.md, "Metrics"). A metric whose source is unknown stays unknown:
+// never 0, never a guess.
+#include "common/metrics.hpp"
+
+#include <algorithm>
+
+namespace atol {
+
+namespace {
+
+constexpr std::array<MetricInfo, metric_count> metric_table = {{
+    {Metric::fn_days_left, "fn_days_left", "",
+     "Days left before the fiscal storage (FN) expires; negative when expired", false},
+    {Metric::fn_usage, "fn_usage", "%", "Fiscal storage (FN) memory used, percent", false},
+    {Metric::unsent_docs, "unsent_docs", "", "Documents not yet confirmed by the OFD", true},
+    {Metric::unsent_age_hours, "unsent_age_hours", "",
+     "Age of the oldest document not confirmed by the OFD, hours; 0 when none", false},
+    {Metric::ofd_block_days_left, "ofd_block_days_left", "",
+     "Days left before the FN blocks for unsent documents (30-day OFD limit)", false},
+    {Metric::data_age_hours, "data_age_hours", "",
+     "Hours since the register last reported its status", false},
+    {Metric::shift_open_hours, "shift_open_hours", "",
+     "Hours the current shift has been open (at least); 0 when closed", false},
+    {Metric::network_error, "network_error", "", "OFD link error code; 0 means no error", true},
+    {Metric::signed_documents, "signed_documents", "", "Documents signed by the current FN", true},
+    {Metric::shift_number, "shift_number", "", "Current (or last closed) shift number", true},
+    {Metric::shift_receipts, "shift_receipts", "",
+     "Documents in the current (or last closed) shift", true},
+}};
+
+// The table is indexed by the enum: keep them in the same order.
+constexpr bool table_matches_enum() {
+    for (std::size_t i = 0; i < metric_table.size(); ++i) {
+        if (static_cast<std::size_t>(metric_table[i].id) != i) return false;
+    }
+    return true;
+}
+static_assert(table_matches_enum(), "metric_table must list metrics in enum order");
+
+std::optional<double> to_double(const std::optional<std::int64_t>& v) {
+    if (!v) return std::nullopt;
+    return static_cast<double>(*v);
+}
+
+// Hours from `since` to `now`, clamped at 0: a timestamp in the future is clock skew between
+// ATOL and us, and a negative age would only hide a problem behind a nonsense value.
+double age_hours(TimePoint since, TimePoint now) {
+    return std::max(0.0, hours_between(since, now));
+}
+
+// Age of the oldest unsent document: 0 when nothing is unsent; unknown when the count is
+// unknown, or when documents are unsent but the API did not say since when.
+std::optional<double> unsent_age_hours(const Register& r, TimePoint now) {
+    if (!r.unsent_docs) return std::nullopt;
+    if (*r.unsent_docs <= 0) return 0.0;
+    if (!r.first_unsent_doc_timestamp) return std::nullopt;
+    return age_hours(*r.first_unsent_doc_timestamp, now);
+}
+
+// The shift is tracked from the first run that saw it open, so this is a lower bound; a shift
+// seen open for the first time right now counts as just opened.
+std::optional<double> shift_open_hours(const Register& r, TimePoint now,
+                                       std::optional<TimePoint> first_seen_open) {
+    if (!r.is_shift_opened) return std::nullopt;
+    if (!*r.is_shift_opened) return 0.0;
+    if (!first_seen_open) return 0.0;
+    return age_hours(*first_seen_open, now);
+}
+
+}  // namespace
+
+const std::array<MetricInfo, metric_count>& all_metrics() {
+    return metric_table;
+}
+
+const MetricInfo& metric_info(Metric m) {
+    return metric_table[static_cast<std::size_t>(m)];
+}
+
+std::optional<Metric> metric_from_name(std::string_view name) {
+    for (const auto& info : metric_table) {
+        if (info.name == name) return info.id;
+    }
+    return std::nullopt;
+}
+
+Metrics compute_metrics(const Register& r, TimePoint now,
+                        std::optional<TimePoint> shift_first_seen_open) {
+    Metrics m;
+    if (r.fiscal_storage_expiration) {
+        m.set(Metric::fn_days_left, days_between(now, *r.fiscal_storage_expiration));
+    }
+    m.set(Metric::fn_usage, r.fiscal_storage_percentage_use);
+    m.set(Metric::unsent_docs, to_double(r.unsent_docs));
+    const auto unsent_age = unsent_age_hours(r, now);
+    m.set(Metric::unsent_age_hours, unsent_age);
+    if (unsent_age) m.set(Metric::ofd_block_days_left, ofd_block_days - *unsent_age / 24.0);
+    if (r.timestamp) m.set(Metric::data_age_hours, age_hours(*r.timestamp, now));
+    m.set(Metric::shift_open_hours, shift_open_hours(r, now, shift_first_seen_open));
+    m.set(Metric::network_error, to_double(r.network_error_code));
+    m.set(Metric::signed_documents, to_double(r.signed_documents));
+    m.set(Metric::shift_number, to_double(r.shift_number));
+    m.set(Metric::shift_receipts, to_double(r.shift_receipt));
+    return m;
+}
+
+}  // namespace atol
