@@ -1,0 +1,22 @@
+#pragma once
+// The human reason for one metric value ("ФН expires in 2.4 days (2026-11-30)"): English,
+// numbers in the C locale with one decimal, dates where they help. evaluate() uses it for
+// every threshold that alerts; front ends may use it to explain any value.
+#include <string>
+
+#include "common/clock.hpp"
+#include "common/metrics.hpp"
+#include "common/register.hpp"
+
+namespace atol {
+
+// `value` is metric `m` of register `r`; `all` holds its other metrics (for context such as
+// the days left before the ФН blocks). Dates come from the register's fields, or, when a
+// field is unknown, from `now` and the value.
+std::string metric_reason(const Register& r, const Metrics& all, Metric m, double value,
+                          TimePoint now);
+
+// "2026-11-27 04:00 UTC" (the minute, rounded down).
+std::string format_minute_utc(TimePoint t);
+
+}  // namespace atol

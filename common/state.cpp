@@ -1,0 +1,199 @@
+#include "common/state.hpp"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "common/errors.hpp"
+#include "common/reasons.hpp"
+
+namespace atol {
+
+std::string_view state_name(State s) {
+    switch (s) {
+        case State::ok:
+            return "OK";
+        case State::warning:
+            return "WARNING";
+        case State::critical:
+            return "CRITICAL";
+        case State::unknown:
+            return "UNKNOWN";
+    }
+    return "UNKNOWN";
+}
+
+int severity(State s) {
+    switch (s) {
+        case State::ok:
+            return 0;
+        case State::unknown:
+            return 1;
+        case State::warning:
+            return 2;
+        case State::critical:
+            return 3;
+    }
+    return 1;
+}
+
+State worse(State a, State b) {
+    return severity(b) > severity(a) ? b : a;
+}
+
+Thresholds Thresholds::defaults() {
+    Thresholds t;
+    const auto set = [&t](Metric m, std::string_view warning, std::string_view critical) {
+        auto& slot = t.by_metric_[static_cast<std::size_t>(m)];
+        if (!warning.empty()) slot.warning = parse_range(warning);
+        if (!critical.empty()) slot.critical = parse_range(critical);
+    };
+    set(Metric::fn_days_left, "30:", "7:");
+    set(Metric::fn_usage, "80", "90");
+    set(Metric::unsent_age_hours, "24", "72");
+    set(Metric::shift_open_hours, "20", "23");
+    set(Metric::data_age_hours, "6", "24");
+    set(Metric::network_error, "0", "");
+    return t;
+}
+
+namespace {
+
+std::string valid_metric_names() {
+    std::string names;
+    for (const auto& info : all_metrics()) {
+        if (!names.empty()) names += ", ";
+        names += info.name;
+    }
+    return names;
+}
+
+std::string_view trim(std::string_view s) {
+    const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+// Parses "METRIC=RANGE" of option `option` ("-w"/"-c"); an empty RANGE means "no threshold".
+std::pair<Metric, std::optional<Range>> parse_assignment(std::string_view option,
+                                                         std::string_view assignment) {
+    const std::string quoted = option.empty()
+                                   ? "\"" + std::string(assignment) + "\""
+                                   : std::string(option) + " \"" + std::string(assignment) + "\"";
+    const auto eq = assignment.find('=');
+    if (eq == std::string_view::npos) {
+        throw ConfigError(quoted +
+                          ": expected METRIC=RANGE (e.g. fn_usage=80), or METRIC= to remove "
+                          "a default; valid metrics: " +
+                          valid_metric_names());
+    }
+    const std::string_view name = trim(assignment.substr(0, eq));
+    const std::optional<Metric> metric = metric_from_name(name);
+    if (!metric) {
+        throw ConfigError(quoted + ": unknown metric \"" + std::string(name) +
+                          "\"; valid metrics: " + valid_metric_names());
+    }
+    const std::string_view range_text = trim(assignment.substr(eq + 1));
+    if (range_text.empty()) return {*metric, std::nullopt};
+    try {
+        return {*metric, parse_range(range_text)};
+    } catch (const ConfigError& e) {
+        throw ConfigError(quoted + ": " + e.what());
+    }
+}
+
+// Names the API keys behind an unknown metric: those the register marked unknown, or, if it
+// marked none of them, every key the metric is computed from.
+std::string unknown_reason(const Register& r, Metric m) {
+    std::vector<std::string_view> sources;
+    switch (m) {
+        case Metric::fn_days_left:
+            sources = {"fiscalStorageExpiration"};
+            break;
+        case Metric::fn_usage:
+            sources = {"fiscalStoragePercentageUse"};
+            break;
+        case Metric::unsent_docs:
+            sources = {"unsentDocs"};
+            break;
+        case Metric::unsent_age_hours:
+        case Metric::ofd_block_days_left:
+            sources = {"unsentDocs", "firstUnsetDocTimestamp", "firstUnsentDocTimestamp"};
+            break;
+        case Metric::data_age_hours:
+            sources = {"timestamp"};
+            break;
+        case Metric::shift_open_hours:
+            sources = {"isShiftOpened", "shiftNumber"};
+            break;
+        case Metric::network_error:
+            sources = {"networkErrorCode"};
+            break;
+        case Metric::signed_documents:
+            sources = {"signedDocuments"};
+            break;
+        case Metric::shift_number:
+            sources = {"shiftNumber"};
+            break;
+        case Metric::shift_receipts:
+            sources = {"shiftReceipt"};
+            break;
+    }
+    // As the register spelled them (field_unknown() would merge the two timestamp spellings).
+    std::vector<std::string_view> named;
+    for (const auto& key : r.unknown_fields) {
+        if (std::find(sources.begin(), sources.end(), key) != sources.end()) named.push_back(key);
+    }
+    if (named.empty()) {
+        named = sources;
+        // The alternative spelling is only worth naming when the register used it.
+        std::erase(named, std::string_view("firstUnsentDocTimestamp"));
+    }
+    std::string keys;
+    for (const auto key : named) {
+        if (!keys.empty()) keys += ", ";
+        keys += key;
+    }
+    return std::string(metric_info(m).name) + " unknown: " + keys + " missing or invalid";
+}
+
+}  // namespace
+
+void Thresholds::set_warning(std::string_view assignment) {
+    auto [metric, range] = parse_assignment("-w", assignment);
+    by_metric_[static_cast<std::size_t>(metric)].warning = std::move(range);
+}
+
+void Thresholds::set_critical(std::string_view assignment) {
+    auto [metric, range] = parse_assignment("-c", assignment);
+    by_metric_[static_cast<std::size_t>(metric)].critical = std::move(range);
+}
+
+Evaluation evaluate(const Register& r, const Metrics& m, const Thresholds& t, TimePoint now) {
+    Evaluation result;
+    for (const auto& info : all_metrics()) {
+        const MetricThresholds& limits = t.of(info.id);
+        if (!limits.warning && !limits.critical) continue;
+        const std::optional<double> value = m.get(info.id);
+        if (!value) {
+            result.problems.push_back({State::unknown, info.id, unknown_reason(r, info.id)});
+            continue;
+        }
+        State state = State::ok;
+        if (limits.critical && limits.critical->alerts(*value)) {
+            state = State::critical;
+        } else if (limits.warning && limits.warning->alerts(*value)) {
+            state = State::warning;
+        }
+        if (state == State::ok) continue;
+        result.problems.push_back({state, info.id, metric_reason(r, m, info.id, *value, now)});
+    }
+    std::stable_sort(
+        result.problems.begin(), result.problems.end(),
+        [](const Problem& a, const Problem& b) { return severity(a.state) > severity(b.state); });
+    for (const auto& p : result.problems) result.state = worse(result.state, p.state);
+    return result;
+}
+
+}  // namespace atol
