@@ -32,9 +32,9 @@ struct AtolClientOptions {
 };
 
 struct AtolClientStats {
-    std::size_t requests = 0;
-    std::size_t auth_requests = 0;
-    std::size_t list_pages = 0;
+    std::size_t requests = 0;       // every HTTP request, authentication included
+    std::size_t auth_requests = 0;  // of which gettoken requests
+    std::size_t list_pages = 0;     // list pages received
 };
 
 class AtolClient {

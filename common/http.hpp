@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/deadline.hpp"
@@ -64,5 +65,9 @@ private:
 
 // Percent-encodes one URL path segment (RFC 3986 unreserved characters kept).
 std::string url_encode_path_segment(std::string_view segment);
+
+// The URL fit for messages and traces: any "user:password@" removed, and the query and
+// fragment too unless `keep_query`.
+std::string display_url(std::string_view url, bool keep_query = false);
 
 }  // namespace atol

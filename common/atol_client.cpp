@@ -1,0 +1,354 @@
+// The ATOL monitoring API client: see atol-monitoring-api.md sections 1-4.
+#include "common/atol_client.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+
+#include "common/errors.hpp"
+
+namespace atol {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::size_t kMaxCredentialChars = 100;
+const std::string kContentTypeHeader = "Content-Type: application/json; charset=utf-8";
+const std::string kAcceptJson = "Accept: application/json";
+const std::string kAcceptHal = "Accept: application/hal+json";
+constexpr std::string_view kAuthFailed = "authentication failed: ";
+constexpr std::string_view kAtolError = "ATOL error";
+
+// ATOL's error object: {"error": {"error_id": "...", "code": 12, "text": "...", "type": "..."}}.
+struct AtolError {
+    std::optional<int> code;
+    std::string text;
+};
+
+AtolError tag_invoke(json::value_to_tag<AtolError>, const json::value& value) {
+    AtolError error;
+    const json::object* object = value.if_object();
+    if (object == nullptr) return error;
+    if (const json::value* code = object->if_contains("code")) {
+        json::error_code ec;
+        const auto number = code->to_number<int>(ec);
+        if (!ec) error.code = number;
+    }
+    if (const json::value* text = object->if_contains("text"); text && text->is_string()) {
+        error.text = std::string(text->get_string());
+    }
+    return error;
+}
+
+// The gettoken request body: {"login": ..., "pass": ...} (the field is "pass").
+struct Credentials {
+    std::string_view login;
+    std::string_view pass;
+};
+
+void tag_invoke(json::value_from_tag, json::value& value, const Credentials& credentials) {
+    value = json::object{{"login", credentials.login}, {"pass", credentials.pass}};
+}
+
+// The gettoken answer: {"error": null, "token": "...", "timestamp": "..."}.
+struct TokenReply {
+    std::optional<AtolError> error;  // set when "error" is a non-null object
+    std::string token;
+};
+
+TokenReply tag_invoke(json::value_to_tag<TokenReply>, const json::value& value) {
+    TokenReply reply;
+    const json::object& object = value.as_object();
+    if (const json::value* error = object.if_contains("error"); error && error->is_object()) {
+        reply.error = json::value_to<AtolError>(*error);
+    }
+    if (const json::value* token = object.if_contains("token"); token && token->is_string()) {
+        reply.token = std::string(token->get_string());
+    }
+    return reply;
+}
+
+std::size_t utf8_code_points(std::string_view text) {
+    std::size_t count = 0;
+    for (const char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return count;
+}
+
+void check_credentials(const AtolClientOptions& options) {
+    if (utf8_code_points(options.login) > kMaxCredentialChars) {
+        throw ConfigError("the login is longer than 100 characters");
+    }
+    if (utf8_code_points(options.password) > kMaxCredentialChars) {
+        throw ConfigError("the password is longer than 100 characters");
+    }
+}
+
+bool starts_json_object(std::string_view body) {
+    const auto first = body.find_first_not_of(" \t\r\n");
+    return first != std::string_view::npos && body[first] == '{';
+}
+
+// The ATOL error object in a body, if the body is a JSON object with a non-null "error".
+std::optional<AtolError> atol_error_in(std::string_view body) {
+    if (!starts_json_object(body)) return std::nullopt;
+    json::error_code ec;
+    const json::value value = json::parse(body, ec);
+    if (ec || !value.is_object()) return std::nullopt;
+    const json::value* error = value.get_object().if_contains("error");
+    if (error == nullptr || !error->is_object()) return std::nullopt;
+    return json::value_to<AtolError>(*error);
+}
+
+// "<label> 12: Неверный логин или пароль (HTTP 400)" or, without an ATOL error object,
+// "HTTP 503 from <url>".
+std::string describe_failure(std::string_view label, const std::optional<AtolError>& error,
+                             const HttpResponse& response, const std::string& url) {
+    std::string text;
+    if (error) {
+        text = label;
+        if (error->code) text += " " + std::to_string(*error->code);
+        if (!error->text.empty()) text += ": " + error->text;
+        text += " (HTTP " + std::to_string(response.status) + ")";
+    } else {
+        text = "HTTP " + std::to_string(response.status) + " from " + display_url(url);
+    }
+    if (response.retry_after_seconds) {
+        text += " (retry after " + std::to_string(*response.retry_after_seconds) + " s)";
+    }
+    return text;
+}
+
+template <class ErrorType>
+[[noreturn]] void throw_failure(std::string_view prefix, std::string_view label,
+                                const std::optional<AtolError>& error, const HttpResponse& response,
+                                const std::string& url) {
+    throw ErrorType(std::string(prefix) + describe_failure(label, error, response, url),
+                    response.status, error ? error->code : std::nullopt,
+                    error ? error->text : std::string());
+}
+
+bool is_token_rejection(const std::optional<AtolError>& error, long status) {
+    if (status == 401) return true;
+    return error && error->code && (*error->code == 10 || *error->code == 11);
+}
+
+std::string_view trim(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t\r\n\f\v");
+    if (first == std::string_view::npos) return {};
+    const auto last = text.find_last_not_of(" \t\r\n\f\v");
+    return text.substr(first, last - first + 1);
+}
+
+const char* json_kind(const json::value& value) {
+    switch (value.kind()) {
+        case json::kind::object:
+            return "an object";
+        case json::kind::array:
+            return "an array";
+        case json::kind::string:
+            return "a string";
+        case json::kind::bool_:
+            return "a boolean";
+        case json::kind::null:
+            return "null";
+        default:
+            return "a number";
+    }
+}
+
+// One page of the list: the body must be a JSON array of objects.
+json::array parse_list_page(const std::string& body, std::size_t offset) {
+    const std::string where = "register list page at offset " + std::to_string(offset);
+    if (trim(body).empty()) throw ProtocolError("the " + where + " is empty");
+    json::error_code ec;
+    json::value value = json::parse(body, ec);
+    if (ec == json::error::incomplete) {
+        throw ProtocolError("the " + where + " is truncated JSON (" + std::to_string(body.size()) +
+                            " bytes)");
+    }
+    if (ec) throw ProtocolError("the " + where + " is malformed JSON: " + ec.message());
+    if (!value.is_array()) {
+        throw ProtocolError("the " + where + " is not a JSON array but " + json_kind(value));
+    }
+    json::array page = std::move(value.get_array());
+    for (std::size_t i = 0; i < page.size(); ++i) {
+        if (!page[i].is_object()) {
+            throw ProtocolError("element " + std::to_string(i) + " of the " + where +
+                                " is not a JSON object but " + json_kind(page[i]));
+        }
+    }
+    return page;
+}
+
+// A register's identity for de-duplication: its serial number, or (without one) its JSON.
+std::string register_identity(const json::object& object) {
+    if (const json::value* serial = object.if_contains("serialNumber");
+        serial && serial->is_string()) {
+        return "s:" + std::string(serial->get_string());
+    }
+    return "j:" + json::serialize(object);
+}
+
+}  // namespace
+
+AtolClient::AtolClient(HttpTransport& http, AtolClientOptions options, TokenStore* tokens,
+                       const Clock& clock)
+    : http_(http), options_(std::move(options)), tokens_(tokens), clock_(clock) {
+    while (!options_.base_url.empty() && options_.base_url.back() == '/') {
+        options_.base_url.pop_back();
+    }
+}
+
+std::string AtolClient::token(const Deadline& deadline, bool force_new) {
+    if (force_new) {
+        token_.reset();
+        if (tokens_ != nullptr) tokens_->forget();
+    } else if (token_) {
+        return *token_;
+    } else if (tokens_ != nullptr) {
+        if (auto stored = tokens_->load(clock_.now()); stored && !stored->empty()) {
+            token_ = std::move(*stored);
+            return *token_;
+        }
+    }
+
+    check_credentials(options_);
+    HttpRequest request;
+    request.method = "POST";
+    request.url = options_.base_url + "/auth/v1/gettoken";
+    request.headers = {kContentTypeHeader, kAcceptJson};
+    request.body =
+        json::serialize(json::value_from(Credentials{options_.login, options_.password}));
+    ++stats_.requests;
+    ++stats_.auth_requests;
+    const HttpResponse response = http_.perform(request, deadline);
+
+    json::error_code ec;
+    const json::value value = json::parse(response.body, ec);
+    if (ec || !value.is_object()) {
+        if (response.status >= 500) {
+            throw_failure<ApiError>(kAuthFailed, kAtolError, std::nullopt, response, request.url);
+        }
+        if (response.status >= 400) {
+            throw_failure<AuthError>(kAuthFailed, kAtolError, std::nullopt, response, request.url);
+        }
+        throw ProtocolError("the authentication answer from " + display_url(request.url) +
+                            " is not a JSON object (HTTP " + std::to_string(response.status) + ")");
+    }
+    TokenReply reply = json::value_to<TokenReply>(value);
+    if (response.status >= 500 && !reply.error) {
+        throw_failure<ApiError>(kAuthFailed, kAtolError, std::nullopt, response, request.url);
+    }
+    if (response.status >= 400 || reply.error) {
+        throw_failure<AuthError>(kAuthFailed, kAtolError, reply.error, response, request.url);
+    }
+    if (reply.token.empty()) {
+        throw AuthError("authentication failed: the answer holds no token (HTTP " +
+                            std::to_string(response.status) + ")",
+                        response.status, std::nullopt, std::string());
+    }
+    // The token goes into a header line: control characters would split or corrupt it.
+    for (const char c : reply.token) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7F) {
+            throw ProtocolError("the authentication answer holds a token with control characters");
+        }
+    }
+    token_ = std::move(reply.token);
+    if (tokens_ != nullptr) tokens_->save(*token_, clock_.now() + options_.token_lifetime);
+    return *token_;
+}
+
+HttpResponse AtolClient::authorized_get(const std::string& url, bool hal,
+                                        const Deadline& deadline) {
+    bool renewed = false;
+    for (;;) {
+        HttpRequest request;
+        request.url = url;
+        request.headers = {"Token: " + token(deadline, /*force_new=*/renewed), kContentTypeHeader,
+                           hal ? kAcceptHal : kAcceptJson};
+        ++stats_.requests;
+        HttpResponse response = http_.perform(request, deadline);
+
+        std::optional<AtolError> error;
+        if (response.status >= 400 || starts_json_object(response.body)) {
+            error = atol_error_in(response.body);
+        }
+        if (is_token_rejection(error, response.status)) {
+            if (renewed) {
+                throw_failure<AuthError>(
+                    "authentication failed: the server refused a freshly issued token: ",
+                    kAtolError, error, response, url);
+            }
+            renewed = true;  // get a new token once and repeat the request once
+            continue;
+        }
+        if (error || response.status >= 400) {
+            throw_failure<ApiError>("", "ATOL API error", error, response, url);
+        }
+        return response;
+    }
+}
+
+boost::json::array AtolClient::list_registers(const Deadline& deadline) {
+    check_credentials(options_);
+    const std::size_t limit = std::max<std::size_t>(options_.page_size, 1);
+    const std::size_t max_pages = std::max<std::size_t>(options_.max_pages, 1);
+    const std::string page_url =
+        options_.base_url + "/kkt/v1/cash-registers?limit=" + std::to_string(limit) + "&offset=";
+
+    json::array registers;
+    std::unordered_set<std::string> seen;
+    std::size_t offset = 0;
+    for (std::size_t page_number = 1;; ++page_number) {
+        const HttpResponse response =
+            authorized_get(page_url + std::to_string(offset), /*hal=*/false, deadline);
+        ++stats_.list_pages;
+        json::array page = parse_list_page(response.body, offset);
+        const std::size_t received = page.size();
+        if (received == 0) break;  // past the end
+
+        std::size_t new_registers = 0;
+        registers.reserve(registers.size() + received);
+        for (json::value& item : page) {
+            if (seen.insert(register_identity(item.get_object())).second) {
+                registers.push_back(std::move(item));
+                ++new_registers;
+            }
+        }
+        // The page after the last allowed one may only confirm the end.
+        if (new_registers > 0 && page_number > max_pages) {
+            throw ProtocolError("register list did not end after " + std::to_string(max_pages) +
+                                " pages");
+        }
+        if (received > limit) break;    // the server ignored paging: this is everything
+        if (new_registers == 0) break;  // the server ignored offset: same page again
+        offset += received;             // by what came, as a server may cap below `limit`
+    }
+    return registers;
+}
+
+Register AtolClient::get_register(std::string_view serial, const Deadline& deadline) {
+    const std::string trimmed(trim(serial));
+    if (trimmed.empty()) throw ConfigError("the serial number is empty");
+    check_credentials(options_);
+    const std::string url =
+        options_.base_url + "/kkt/v1/cash-registers/" + url_encode_path_segment(trimmed);
+    HttpResponse response;
+    try {
+        response = authorized_get(url, /*hal=*/true, deadline);
+    } catch (const AuthError&) {
+        throw;
+    } catch (const ApiError& error) {
+        if (error.http_status() != 404) throw;
+        throw NotFoundError("register " + trimmed + " not found in the account", 404, error.code(),
+                            error.text());
+    }
+    return parse_register_envelope(response.body);
+}
+
+}  // namespace atol
