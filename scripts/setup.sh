@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 build_packages=(g++ cmake ninja-build pkg-config libcurl4-openssl-dev libssl-dev
     libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
     libgtest-dev libgmock-dev)
-test_packages=(curl openssl jq)
+test_packages=(curl openssl jq zabbix-agent zabbix-proxy-sqlite3)
 
 want=("${build_packages[@]}")
 [[ "${1:-}" == "--tests" ]] && want+=("${test_packages[@]}")
