@@ -294,6 +294,19 @@ TEST_F(AtolClientTest, Http401ReauthenticatesOnceAndRepeatsTheRequest) {
     EXPECT_EQ(store.token, "new");
 }
 
+TEST_F(AtolClientTest, TokenRejectedMidPagingReauthenticatesAndResumesAtThatPage) {
+    http.script = {token_reply("t1"), reply(200, page_text({"A", "B"})), reply(401, ""),
+                   token_reply("t2"), reply(200, page_text({"C"})),      reply(200, "[]")};
+    auto client = make_client(2);
+    EXPECT_EQ(serials_of(client.list_registers(deadline)),
+              (std::vector<std::string>{"A", "B", "C"}));
+    EXPECT_EQ(http.lines(),
+              (std::vector<std::string>{kAuthLine, list_line(2, 0), list_line(2, 2), kAuthLine,
+                                        list_line(2, 2), list_line(2, 3)}));
+    EXPECT_EQ(client.stats().auth_requests, 2u);
+    EXPECT_EQ(store.token, "t2");
+}
+
 TEST_F(AtolClientTest, ExpiredTokenCodeInAnyStatusReauthenticates) {
     for (const long status : {200L, 400L}) {
         for (const int code : {10, 11}) {
@@ -353,6 +366,25 @@ TEST_F(AtolClientTest, AuthAnswerWithoutTokenOrWithErrorObjectFails) {
         EXPECT_EQ(http.requests.size(), 1u);
     }
     EXPECT_EQ(store.saves, 0);
+}
+
+TEST_F(AtolClientTest, AuthServerOutageIsAnApiErrorNotAnAuthError) {
+    http.script = {reply(502, "<html>Bad Gateway</html>")};
+    try {
+        make_client().list_registers(deadline);
+        FAIL() << "no exception";
+    } catch (const AuthError& e) {
+        FAIL() << "reported as bad credentials: " << e.what();
+    } catch (const ApiError& e) {
+        EXPECT_EQ(std::string(e.what()), "authentication failed: HTTP 502 from " + kAuthUrl);
+    }
+}
+
+TEST_F(AtolClientTest, TransportErrorsPropagateUnchanged) {
+    store.token = "t";
+    http.handler = [](const HttpRequest&) -> HttpResponse { throw TimeoutError("out of time"); };
+    EXPECT_THROW(make_client().list_registers(deadline), TimeoutError);
+    EXPECT_EQ(http.requests.size(), 1u);
 }
 
 TEST_F(AtolClientTest, OverlongCredentialsAreRejectedBeforeAnyRequest) {
