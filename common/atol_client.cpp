@@ -10,7 +10,7 @@
 
 #include "common/errors.hpp"
 
-namespace atol {
+namespace kkt {
 
 namespace json = boost::json;
 
@@ -351,4 +351,4 @@ Register AtolClient::get_register(std::string_view serial, const Deadline& deadl
     return parse_register_envelope(response.body);
 }
 
-}  // namespace atol
+}  // namespace kkt

@@ -11,7 +11,7 @@
 #include "common/http.hpp"
 #include "common/register.hpp"
 
-namespace atol {
+namespace kkt {
 
 // Where the client keeps its token between runs (the cache implements it; tests fake it).
 class TokenStore {
@@ -65,4 +65,4 @@ private:
     AtolClientStats stats_;
 };
 
-}  // namespace atol
+}  // namespace kkt

@@ -2,6 +2,9 @@
 // The on-disk cache: token per (base URL, login), the fetched register list for --cache-ttl,
 // and the shift state. A directory 0700 of ours; files 0600, written atomically (temp file +
 // rename); a corrupt or foreign file is ignored and replaced, never trusted.
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -10,37 +13,50 @@
 #include "common/atol_client.hpp"
 #include "common/clock.hpp"
 
-namespace atol {
+namespace kkt {
 
 class CacheDir {
-public:
+  public:
     // Creates the directory (and parents) 0700 when missing. Refuses (ConfigError) a path
     // that is a symlink, not a directory, owned by another user, or accessible by
     // group/others.
     explicit CacheDir(std::string path);
+    ~CacheDir();
+    // Holds the open directory: files are reached relative to it, never through the path
+    // again, so a directory swapped for a symlink later is never followed.
+    CacheDir(const CacheDir&) = delete;
+    CacheDir& operator=(const CacheDir&) = delete;
 
     const std::string& path() const { return path_; }
-    // nullopt when missing, not a regular file, a symlink, foreign, or unreadable.
+    // `name` is a plain file name (no '/', not starting with '.'); else Error.
+    // nullopt when missing, not a regular file, a symlink, foreign, group/other-accessible,
+    // larger than 256 MiB, or unreadable.
     std::optional<std::string> read(std::string_view name) const;
-    // Writes via a unique temp file in the same dir, fsync, rename; mode 0600.
+    // Writes via a unique temp file in the same dir, fsync, rename; mode 0600. A symlink at
+    // `name` is replaced, its target untouched. Throws Error (with the errno text).
     void write_atomic(std::string_view name, std::string_view data) const;
+    // The same, the file's content being the concatenation of `parts` (no big joined copy).
+    void write_atomic_parts(std::string_view name,
+                            std::initializer_list<std::string_view> parts) const;
+    // Missing is fine; throws Error for other failures.
     void remove(std::string_view name) const;
 
-private:
+  private:
     std::string path_;
+    int fd_ = -1;
 };
 
 // A stable short hex key for (base URL, login): file names never show the login.
 std::string cache_key(std::string_view base_url, std::string_view login);
 
 class TokenCache final : public TokenStore {
-public:
+  public:
     TokenCache(const CacheDir& dir, std::string key);
     std::optional<std::string> load(TimePoint now) override;
     void save(const std::string& token, TimePoint expires_at) override;
     void forget() override;
 
-private:
+  private:
     const CacheDir& dir_;
     std::string file_;
 };
@@ -48,16 +64,21 @@ private:
 struct CachedList {
     TimePoint fetched_at;
     std::string registers_json;  // the raw JSON array as list_registers() gave it
+    std::size_t count = 0;       // registers in it (informational: not checked on load)
 };
 
+// File: a first line of JSON {"version":1,"fetched_at":…,"count":N,"bytes":M}, then the raw
+// array text. The body is only checked for its size and its brackets (it may be 100 MB):
+// the consumer parses it and treats a parse error as a miss.
 class RegisterListCache {
-public:
+  public:
     RegisterListCache(const CacheDir& dir, std::string key);
-    // The cached list if fetched within `ttl` of `now` (and not in the future); else nullopt.
+    // The cached list if fetched within `ttl` of `now` (age < ttl) and not more than 60 s in
+    // the future; else nullopt. ttl 0: always nullopt.
     std::optional<CachedList> load(TimePoint now, std::chrono::seconds ttl) const;
     void store(const CachedList& list) const;
 
-private:
+  private:
     const CacheDir& dir_;
     std::string file_;
 };
@@ -69,14 +90,14 @@ struct ShiftSeen {
 };
 
 class ShiftStateCache {
-public:
+  public:
     ShiftStateCache(const CacheDir& dir, std::string key);
     std::map<std::string, ShiftSeen> load() const;
     void store(const std::map<std::string, ShiftSeen>& state) const;
 
-private:
+  private:
     const CacheDir& dir_;
     std::string file_;
 };
 
-}  // namespace atol
+}  // namespace kkt

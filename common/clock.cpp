@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-namespace atol {
+namespace kkt {
 
 namespace {
 
@@ -156,4 +156,4 @@ double days_between(TimePoint from, TimePoint to) {
     return duration<double, std::ratio<86400>>(to - from).count();
 }
 
-}  // namespace atol
+}  // namespace kkt

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace atol {
+namespace kkt {
 
 using TimePoint = std::chrono::sys_time<std::chrono::milliseconds>;
 
@@ -51,4 +51,4 @@ std::string format_date(TimePoint t);
 double hours_between(TimePoint from, TimePoint to);
 double days_between(TimePoint from, TimePoint to);
 
-}  // namespace atol
+}  // namespace kkt

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace atol {
+namespace kkt {
 
 namespace po = boost::program_options;
 
@@ -54,18 +54,25 @@ EnvLookup process_environment();
 // The options every command takes, as shown in --help (no password option: on purpose).
 po::options_description common_options();
 
+// A bool switch that can also be set in the config file and the environment
+// ("insecure = true", ATOL_KKT_INSECURE=1): absent unless given, true when given bare.
+// Use it for a front end's own flags; plain untyped switches stay command-line only.
+po::typed_value<bool>* switch_value();
+
 struct ParsedOptions {
     po::variables_map vm;
     std::vector<std::string> positional;  // what is left after the options (subcommand args)
 };
 
-// Parses argv against `cli` (which must include common_options()), then the ATOL_KKT_*
-// environment, then the INI file named by --config or --profile, in that precedence.
-// `file_extra` are keys allowed only in the file and the environment (e.g. "password").
+// Parses argv (without argv[0]) against `cli` (which must include common_options()), then the
+// ATOL_KKT_* environment, then the INI file named by --config or --profile, in that
+// precedence. The file and the environment may set every long option of `cli` that takes a
+// value or is a switch_value()/-v, plus "password" (never on the command line); not help,
+// version, config (profile/config may come from ATOL_KKT_CONFIG / ATOL_KKT_PROFILE).
 // The config file must be a regular file, not accessible by group/others: else ConfigError.
 // Throws ConfigError with a clear message for any bad option or file.
-ParsedOptions parse_options(const std::vector<std::string>& args, const po::options_description& cli,
-                            const EnvLookup& env);
+ParsedOptions parse_options(const std::vector<std::string>& args,
+                            const po::options_description& cli, const EnvLookup& env);
 
 // Builds the validated Config from parsed options: resolves mode, base URL, login, the
 // password (--password-file > ATOL_KKT_PASSWORD > config password= > demo in test mode),
@@ -78,4 +85,4 @@ std::string read_password_file(const std::string& path);
 // Throws ConfigError unless `path` is a regular file whose mode gives group/others nothing.
 void check_private_file(const std::string& path, const char* what);
 
-}  // namespace atol
+}  // namespace kkt

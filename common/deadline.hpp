@@ -3,7 +3,7 @@
 // time however many pages or re-authentications it needs.
 #include <chrono>
 
-namespace atol {
+namespace kkt {
 
 class Deadline {
 public:
@@ -25,4 +25,4 @@ private:
     std::chrono::milliseconds budget_;
 };
 
-}  // namespace atol
+}  // namespace kkt

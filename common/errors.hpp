@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace atol {
+namespace kkt {
 
 class Error : public std::runtime_error {
 public:
@@ -64,4 +64,4 @@ public:
     using Error::Error;
 };
 
-}  // namespace atol
+}  // namespace kkt

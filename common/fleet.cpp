@@ -9,7 +9,7 @@
 #include "common/errors.hpp"
 #include "common/http.hpp"
 
-namespace atol {
+namespace kkt {
 namespace {
 
 HttpOptions http_options(const RunContext& run) {
@@ -17,7 +17,8 @@ HttpOptions http_options(const RunContext& run) {
     options.ca_file = run.config.ca_file;
     options.proxy = run.config.proxy;
     options.insecure = run.config.insecure;
-    if (run.log.enabled(3)) options.trace = [&log = run.log](const std::string& line) { log(3, line); };
+    if (run.log.enabled(3))
+        options.trace = [&log = run.log](const std::string& line) { log(3, line); };
     return options;
 }
 
@@ -33,8 +34,8 @@ AtolClientOptions client_options(const Config& config) {
 
 // Registers from a cached list, or nullopt when the cache is missing, stale or corrupt.
 std::optional<std::vector<Register>> cached_registers(const RunContext& run,
-                                                      const RegisterListCache& cache,
-                                                      TimePoint now, TimePoint& fetched_at) {
+                                                      const RegisterListCache& cache, TimePoint now,
+                                                      TimePoint& fetched_at) {
     if (run.config.cache_ttl.count() == 0) return std::nullopt;
     auto cached = cache.load(now, run.config.cache_ttl);
     if (!cached) return std::nullopt;
@@ -112,7 +113,8 @@ Fleet load_fleet(const RunContext& run, const Thresholds& thresholds) {
                        run.config.base_url);
         registers.emplace();
         registers->reserve(raw.size());
-        for (const auto& element : raw) registers->push_back(boost::json::value_to<Register>(element));
+        for (const auto& element : raw)
+            registers->push_back(boost::json::value_to<Register>(element));
         if (run.config.cache_ttl.count() > 0)
             list_cache.store(CachedList{fetched_at, boost::json::serialize(raw)});
     }
@@ -141,8 +143,7 @@ RegisterStatus load_register(const RunContext& run, const Thresholds& thresholds
 
 std::vector<const RegisterStatus*> select(const Fleet& fleet, const Selection& selection,
                                           std::vector<std::string>* missing) {
-    std::unordered_set<std::string_view> wanted(selection.serials.begin(),
-                                                selection.serials.end());
+    std::unordered_set<std::string_view> wanted(selection.serials.begin(), selection.serials.end());
     std::unordered_set<std::string_view> excluded(selection.exclude_serials.begin(),
                                                   selection.exclude_serials.end());
     std::unordered_set<std::string_view> found;
@@ -177,4 +178,4 @@ std::unique_ptr<Clock> make_clock(const EnvLookup& env) {
     return std::make_unique<SystemClock>();
 }
 
-}  // namespace atol
+}  // namespace kkt

@@ -14,7 +14,7 @@
 #include "common/register.hpp"
 #include "common/state.hpp"
 
-namespace atol {
+namespace kkt {
 
 struct RegisterStatus {
     Register reg;
@@ -55,4 +55,4 @@ std::vector<const RegisterStatus*> select(const Fleet& fleet, const Selection& s
 // demos can fix "now". Throws ConfigError for an unparsable ATOL_KKT_NOW.
 std::unique_ptr<Clock> make_clock(const EnvLookup& env);
 
-}  // namespace atol
+}  // namespace kkt

@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cmath>
 
-namespace atol {
+namespace kkt {
 
 namespace {
 
@@ -36,4 +36,4 @@ std::string format_fixed(double value, int decimals) {
     return without_negative_zero(std::string(buf, ptr));
 }
 
-}  // namespace atol
+}  // namespace kkt

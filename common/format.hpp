@@ -3,7 +3,7 @@
 // human reasons all print through these.
 #include <string>
 
-namespace atol {
+namespace kkt {
 
 // Shortest text that reads back as the same double, in plain decimal notation (never an
 // exponent): 2.4 -> "2.4", 30 -> "30", 1e6 -> "1000000", -0.0 -> "0". A NaN or infinity
@@ -14,4 +14,4 @@ std::string format_number(double value);
 // Never "-0.0": a value that rounds to zero prints unsigned.
 std::string format_fixed(double value, int decimals);
 
-}  // namespace atol
+}  // namespace kkt

@@ -13,7 +13,7 @@
 
 #include "common/errors.hpp"
 
-namespace atol {
+namespace kkt {
 
 namespace {
 
@@ -281,4 +281,4 @@ std::string display_url(std::string_view url, bool keep_query) {
     return shown;
 }
 
-}  // namespace atol
+}  // namespace kkt

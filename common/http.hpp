@@ -11,7 +11,7 @@
 
 #include "common/deadline.hpp"
 
-namespace atol {
+namespace kkt {
 
 struct HttpRequest {
     std::string method = "GET";  // "GET" or "POST"
@@ -70,4 +70,4 @@ std::string url_encode_path_segment(std::string_view segment);
 // fragment too unless `keep_query`.
 std::string display_url(std::string_view url, bool keep_query = false);
 
-}  // namespace atol
+}  // namespace kkt

@@ -4,7 +4,7 @@
 #include <functional>
 #include <string>
 
-namespace atol {
+namespace kkt {
 
 class Log {
 public:
@@ -23,4 +23,4 @@ private:
     Sink sink_;
 };
 
-}  // namespace atol
+}  // namespace kkt

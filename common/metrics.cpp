@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-namespace atol {
+namespace kkt {
 
 namespace {
 
@@ -104,4 +104,4 @@ Metrics compute_metrics(const Register& r, TimePoint now,
     return m;
 }
 
-}  // namespace atol
+}  // namespace kkt

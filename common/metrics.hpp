@@ -8,7 +8,7 @@
 #include "common/clock.hpp"
 #include "common/register.hpp"
 
-namespace atol {
+namespace kkt {
 
 enum class Metric {
     fn_days_left,
@@ -52,4 +52,4 @@ Metrics compute_metrics(const Register& r, TimePoint now,
 // Days of the 30-day OFD limit (54-FZ art. 4.1).
 inline constexpr double ofd_block_days = 30.0;
 
-}  // namespace atol
+}  // namespace kkt

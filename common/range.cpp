@@ -7,7 +7,7 @@
 #include "common/errors.hpp"
 #include "common/format.hpp"
 
-namespace atol {
+namespace kkt {
 
 namespace {
 
@@ -93,4 +93,4 @@ Range parse_range(std::string_view text) {
     return range;
 }
 
-}  // namespace atol
+}  // namespace kkt

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace atol {
+namespace kkt {
 
 struct Range {
     std::optional<double> start;  // nullopt = -infinity ("~")
@@ -22,4 +22,4 @@ struct Range {
 // Strict parser: throws ConfigError for empty/garbage text, "abc", "1:2:3", start > end, NaN.
 Range parse_range(std::string_view text);
 
-}  // namespace atol
+}  // namespace kkt

@@ -7,7 +7,7 @@
 
 #include "common/format.hpp"
 
-namespace atol {
+namespace kkt {
 
 namespace {
 
@@ -137,4 +137,4 @@ std::string metric_reason(const Register& r, const Metrics& all, Metric m, doubl
     return std::string(info.name) + " is " + number + std::string(human_unit(m));
 }
 
-}  // namespace atol
+}  // namespace kkt

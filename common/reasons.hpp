@@ -8,7 +8,7 @@
 #include "common/metrics.hpp"
 #include "common/register.hpp"
 
-namespace atol {
+namespace kkt {
 
 // `value` is metric `m` of register `r`; `all` holds its other metrics (for context such as
 // the days left before the ФН blocks). Dates come from the register's fields, or, when a
@@ -19,4 +19,4 @@ std::string metric_reason(const Register& r, const Metrics& all, Metric m, doubl
 // "2026-11-27 04:00 UTC" (the minute, rounded down).
 std::string format_minute_utc(TimePoint t);
 
-}  // namespace atol
+}  // namespace kkt

@@ -10,7 +10,7 @@
 
 #include "common/errors.hpp"
 
-namespace atol {
+namespace kkt {
 
 namespace json = boost::json;
 
@@ -313,4 +313,4 @@ Register parse_register_envelope(std::string_view json_text) {
     return json::value_to<Register>(*data);
 }
 
-}  // namespace atol
+}  // namespace kkt

@@ -12,7 +12,7 @@
 
 #include "common/clock.hpp"
 
-namespace atol {
+namespace kkt {
 
 struct Register {
     std::optional<std::string> serial_number;                  // serialNumber
@@ -62,4 +62,4 @@ std::vector<Register> parse_register_list(std::string_view json_text);
 // Parses the single-register endpoint's {"data": {...}} (extra keys ignored).
 Register parse_register_envelope(std::string_view json_text);
 
-}  // namespace atol
+}  // namespace kkt

@@ -7,7 +7,7 @@
 #include "common/errors.hpp"
 #include "common/reasons.hpp"
 
-namespace atol {
+namespace kkt {
 
 std::string_view state_name(State s) {
     switch (s) {
@@ -196,4 +196,4 @@ Evaluation evaluate(const Register& r, const Metrics& m, const Thresholds& t, Ti
     return result;
 }
 
-}  // namespace atol
+}  // namespace kkt

@@ -11,7 +11,7 @@
 #include "common/range.hpp"
 #include "common/register.hpp"
 
-namespace atol {
+namespace kkt {
 
 enum class State { ok = 0, warning = 1, critical = 2, unknown = 3 };
 std::string_view state_name(State s);  // "OK", "WARNING", "CRITICAL", "UNKNOWN"
@@ -53,4 +53,4 @@ struct Evaluation {
 // metric that has a threshold makes the register at least UNKNOWN (never worse by itself).
 Evaluation evaluate(const Register& r, const Metrics& m, const Thresholds& t, TimePoint now);
 
-}  // namespace atol
+}  // namespace kkt

@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 
-namespace atol {
+namespace kkt {
 namespace {
 
 template <typename T>
@@ -19,7 +19,9 @@ boost::json::value optional_time(const std::optional<TimePoint>& t) {
 
 }  // namespace
 
-double round3(double value) { return std::round(value * 1000.0) / 1000.0; }
+double round3(double value) {
+    return std::round(value * 1000.0) / 1000.0;
+}
 
 void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const RegisterStatus& s) {
     const Register& r = s.reg;
@@ -67,4 +69,4 @@ void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const Regist
     v = std::move(o);
 }
 
-}  // namespace atol
+}  // namespace kkt

@@ -6,11 +6,11 @@
 
 #include "common/fleet.hpp"
 
-namespace atol {
+namespace kkt {
 
 void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const RegisterStatus& s);
 
 // Decimal metrics rounded to 3 places so outputs do not show float noise.
 double round3(double value);
 
-}  // namespace atol
+}  // namespace kkt

@@ -5,7 +5,7 @@
 #include <charconv>
 #include <cstdio>
 
-namespace atol {
+namespace kkt {
 namespace {
 
 std::string decimal(std::optional<double> v, int places) {
@@ -47,26 +47,28 @@ std::vector<const RegisterStatus*> worst_first(std::vector<const RegisterStatus*
 
 std::string render_table(const std::vector<const RegisterStatus*>& registers) {
     constexpr std::size_t columns = 9;
-    const std::array<std::string, columns> header = {
-        "STATE", "SERIAL", "ADDRESS", "FN_DAYS", "FN_%", "UNSENT", "UNSENT_AGE_H", "SHIFT_H", "NET"};
-    const std::array<bool, columns> right = {false, false, false, true, true, true, true, true, true};
+    const std::array<std::string, columns> header = {"STATE",        "SERIAL",  "ADDRESS",
+                                                     "FN_DAYS",      "FN_%",    "UNSENT",
+                                                     "UNSENT_AGE_H", "SHIFT_H", "NET"};
+    const std::array<bool, columns> right = {false, false, false, true, true,
+                                             true,  true,  true,  true};
     std::vector<std::array<std::string, columns>> rows;
     rows.reserve(registers.size() + 1);
     rows.push_back(header);
     for (const RegisterStatus* s : worst_first(registers)) {
         const Metrics& m = s->metrics;
         const Register& r = s->reg;
-        rows.push_back({std::string(state_name(s->evaluation.state)), r.display_serial(),
-                        r.fiscal_storage_payment_address.value_or("?"),
-                        decimal(m.get(Metric::fn_days_left), 1), decimal(m.get(Metric::fn_usage), 1),
-                        integer(m.get(Metric::unsent_docs)),
-                        decimal(m.get(Metric::unsent_age_hours), 1),
-                        decimal(m.get(Metric::shift_open_hours), 1),
-                        integer(m.get(Metric::network_error))});
+        rows.push_back(
+            {std::string(state_name(s->evaluation.state)), r.display_serial(),
+             r.fiscal_storage_payment_address.value_or("?"),
+             decimal(m.get(Metric::fn_days_left), 1), decimal(m.get(Metric::fn_usage), 1),
+             integer(m.get(Metric::unsent_docs)), decimal(m.get(Metric::unsent_age_hours), 1),
+             decimal(m.get(Metric::shift_open_hours), 1), integer(m.get(Metric::network_error))});
     }
     std::array<std::size_t, columns> width{};
     for (const auto& row : rows)
-        for (std::size_t c = 0; c < columns; ++c) width[c] = std::max(width[c], display_width(row[c]));
+        for (std::size_t c = 0; c < columns; ++c)
+            width[c] = std::max(width[c], display_width(row[c]));
     std::string out;
     for (const auto& row : rows) {
         std::string line;
@@ -80,4 +82,4 @@ std::string render_table(const std::vector<const RegisterStatus*>& registers) {
     return out;
 }
 
-}  // namespace atol
+}  // namespace kkt

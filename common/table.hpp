@@ -5,7 +5,7 @@
 
 #include "common/fleet.hpp"
 
-namespace atol {
+namespace kkt {
 
 // Registers sorted worst state first, then by serial (a stable order for people and tests).
 std::vector<const RegisterStatus*> worst_first(std::vector<const RegisterStatus*> registers);
@@ -15,4 +15,4 @@ std::size_t display_width(std::string_view utf8);
 
 std::string render_table(const std::vector<const RegisterStatus*>& registers);
 
-}  // namespace atol
+}  // namespace kkt

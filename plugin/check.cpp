@@ -1,11 +1,240 @@
-// Placeholder until the Nagios front end lands (issue 3).
-#include <iostream>
+// `atol-kkt check` / `check_atol_kkt`: the Nagios/Icinga 2 plugin. Whatever happens it prints
+// one result on stdout only, within --timeout (+0.3 s), and exits 0-3 (product.md, "Check
+// output"); the evaluation itself lives in nagios/.
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <mutex>
+#include <optional>
+#include <sstream>
+
+#include "common/errors.hpp"
+#include "common/format.hpp"
+#include "common/http.hpp"
+#include "nagios/check.hpp"
+#include "nagios/watchdog.hpp"
+#include "plugin/cli.hpp"
 #include "plugin/commands.hpp"
 
-namespace atol::plugin {
-int run_check(const Args&) {
-    std::cout << "ATOL KKT UNKNOWN - check not implemented yet\n";
-    return 3;
+namespace kkt::plugin {
+namespace {
+
+using namespace std::chrono_literals;
+using nagios::PluginOutput;
+
+// How long after --timeout the watchdog ends a run the core did not end itself.
+constexpr auto watchdog_grace = 300ms;
+constexpr std::size_t max_log_lines = 400;
+
+constexpr const char* usage_text =
+    "Usage: check_atol_kkt [--profile NAME] [-w METRIC=RANGE]... [-c METRIC=RANGE]...\n"
+    "                      [--serial SN]... [--group CODE] [--inn INN] [--exclude-serial SN]...\n"
+    "                      [-t SECONDS] [--timeout-state STATE] [--api-error-state STATE] [-v]...\n"
+    "       (also: atol-kkt check ...)\n"
+    "\n"
+    "Nagios/Icinga 2 check of the ATOL Online cloud cash registers (KKT) of an account.\n"
+    "Fleet mode (default): the state is the worst of the selected registers; the first line\n"
+    "counts registers per state and carries the performance data (counts, worst values, total\n"
+    "unsent documents), then one line per problem register, worst first.\n"
+    "Single-register mode (exactly one --serial): that register's reasons and all its metrics\n"
+    "as performance data. A --serial the account does not have is CRITICAL; filters that match\n"
+    "no register are UNKNOWN.\n"
+    "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for --help and --version).\n";
+
+po::options_description check_options() {
+    po::options_description d("Check options");
+    d.add_options()  //
+        ("timeout-state", po::value<std::string>()->value_name("STATE"),
+         "state when --timeout runs out: OK, WARNING, CRITICAL or UNKNOWN (default UNKNOWN)")  //
+        ("api-error-state", po::value<std::string>()->value_name("STATE"),
+         "state when the API cannot be read (API, authentication, network or protocol error): "
+         "UNKNOWN, WARNING or CRITICAL (default UNKNOWN)");
+    d.add(threshold_options());
+    return d;
 }
-}  // namespace atol::plugin
+
+std::string metrics_help() {
+    std::string text = "Metrics (for -w/-c and the performance data):\n";
+    for (const MetricInfo& info : all_metrics()) {
+        std::string name(info.name);
+        name.resize(std::max<std::size_t>(name.size(), 20), ' ');
+        text += "  " + name + " " + std::string(info.description) + "\n";
+    }
+    return text;
+}
+
+std::string help_text(const po::options_description& extra) {
+    po::options_description all;
+    all.add(extra).add(common_options());
+    std::ostringstream text;
+    text.imbue(std::locale::classic());
+    text << usage_text << "\n" << all << "\n" << metrics_help();
+    return text.str();
+}
+
+// -v lines, kept for the long output (the check's only channel is stdout). Thread-safe: the
+// watchdog reads them while the run may still add some.
+class CollectedLog {
+public:
+    Log::Sink sink() {
+        return [this](const std::string& line) { add(line); };
+    }
+    void add(const std::string& line) {
+        std::lock_guard lock(mutex_);
+        if (lines_.size() < max_log_lines) lines_.push_back(line);
+    }
+    std::vector<std::string> lines() const {
+        std::lock_guard lock(mutex_);
+        return lines_;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::vector<std::string> lines_;
+};
+
+State state_option(const po::variables_map& vm, const char* key,
+                   std::initializer_list<State> allowed, const char* choices) {
+    auto it = vm.find(key);
+    if (it == vm.end() || it->second.empty()) return State::unknown;
+    const auto& text = it->second.as<std::string>();
+    const auto state = nagios::parse_state_name(text);
+    if (!state || std::find(allowed.begin(), allowed.end(), *state) == allowed.end())
+        throw ConfigError(std::string("--") + key + " must be " + choices + " (got '" + text +
+                          "')");
+    return *state;
+}
+
+nagios::ErrorStates error_states(const po::variables_map& vm) {
+    nagios::ErrorStates states;
+    states.timeout =
+        state_option(vm, "timeout-state", {State::ok, State::warning, State::critical, State::unknown},
+                     "OK, WARNING, CRITICAL or UNKNOWN");
+    states.api_error =
+        state_option(vm, "api-error-state", {State::warning, State::critical, State::unknown},
+                     "UNKNOWN, WARNING or CRITICAL");
+    return states;
+}
+
+std::string seconds(std::chrono::milliseconds ms) {
+    return format_number(static_cast<double>(ms.count()) / 1000.0) + " s";
+}
+
+std::string range_text(const std::optional<Range>& r) { return r ? r->text : "-"; }
+
+// -vv: what the run is configured to do (never the password).
+void log_config(const Invocation& inv, const nagios::ErrorStates& states) {
+    const Config& c = inv.config;
+    const Log& log = inv.log;
+    log(2, std::string("config: ") + (c.test_mode() ? "test" : "production") + " mode, API " +
+               display_url(c.base_url) + ", login " + c.login + ", password " +
+               (c.password.empty() ? "not set" : "set (hidden)"));
+    log(2, "config: timeout " + seconds(c.timeout) + ", cache " + c.cache_dir + " (TTL " +
+               std::to_string(c.cache_ttl.count()) + " s), page size " +
+               std::to_string(c.page_size) + ", max pages " + std::to_string(c.max_pages));
+    log(2, std::string("config: TLS verification ") + (c.insecure ? "OFF (--insecure)" : "on") +
+               (c.ca_file.empty() ? "" : ", CA file " + c.ca_file) +
+               (c.proxy.empty() ? "" : ", proxy " + display_url(c.proxy)));
+    std::string thresholds = "thresholds (warning/critical):";
+    for (const MetricInfo& info : all_metrics()) {
+        const MetricThresholds& t = inv.thresholds.of(info.id);
+        if (!t.warning && !t.critical) continue;
+        thresholds += " " + std::string(info.name) + "=" + range_text(t.warning) + "/" +
+                      range_text(t.critical);
+    }
+    log(2, thresholds);
+    log(2, std::string("states: timeout ") + std::string(state_name(states.timeout)) +
+               ", API error " + std::string(state_name(states.api_error)));
+}
+
+nagios::CheckSettings settings_of(const Config& config) {
+    nagios::CheckSettings settings;
+    settings.selection = config.selection;
+    settings.test_mode = config.test_mode();
+    settings.tls_unverified = config.insecure;
+    settings.verbosity = config.verbosity;
+    return settings;
+}
+
+// Nothing may reach stderr (Icinga 2 mixes it into the output): whatever a library might
+// print there goes to /dev/null.
+void silence_stderr() {
+    const int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null_fd < 0) return;
+    dup2(null_fd, STDERR_FILENO);
+    if (null_fd != STDERR_FILENO) close(null_fd);
+}
+
+PluginOutput with_log(PluginOutput out, const CollectedLog& log) {
+    std::vector<std::string> lines = log.lines();
+    lines.insert(lines.end(), out.verbose.begin(), out.verbose.end());
+    out.verbose = std::move(lines);
+    return out;
+}
+
+// The one place the result is printed; the loser of the race with the watchdog never returns.
+int emit(nagios::OutputGate& gate, const std::string& text, int code) {
+    if (!gate.claim()) nagios::wait_for_exit();
+    nagios::write_all(STDOUT_FILENO, text);
+    return code;
+}
+
+}  // namespace
+
+int run_check(const Args& args) {
+    const auto started = nagios::Watchdog::Clock::now();
+    silence_stderr();
+    static nagios::OutputGate gate;
+    nagios::install_last_resorts(gate, "ATOL KKT UNKNOWN - internal error\n");
+
+    const po::options_description extra = check_options();
+    try {
+        if (wants_help(args)) return emit(gate, help_text(extra), 3);
+        if (wants_version(args)) return emit(gate, version_line() + "\n", 3);
+    } catch (...) {
+        return emit(gate, "ATOL KKT UNKNOWN - cannot show the help\n", 3);
+    }
+
+    CollectedLog log;
+    nagios::ErrorStates states;
+    std::chrono::milliseconds timeout = Config{}.timeout;
+    std::optional<nagios::CheckSettings> settings;
+    std::optional<nagios::Watchdog> watchdog;
+    PluginOutput out;
+    try {
+        Invocation inv = parse_invocation(args, extra, log.sink());
+        timeout = inv.config.timeout;
+        states = error_states(inv.vm);
+        settings = settings_of(inv.config);
+        watchdog.emplace(
+            started + timeout + watchdog_grace, gate,
+            [&log, &states, &settings, timeout] {
+                PluginOutput late;
+                late.state = states.timeout;
+                late.summary = nagios::timeout_reason(timeout) + nagios::mode_notes(*settings);
+                return nagios::render(with_log(std::move(late), log));
+            },
+            nagios::exit_code(states.timeout));
+        if (!inv.positional.empty())
+            throw ConfigError("unexpected argument '" + inv.positional.front() +
+                              "' (the check takes only options; see --help)");
+        log_config(inv, states);
+        const Fleet fleet = load_fleet(inv.context(), inv.thresholds);
+        out = nagios::evaluate_check(fleet, inv.thresholds, *settings);
+    } catch (...) {
+        out = nagios::error_output(std::current_exception(), states, timeout,
+                                   settings ? &*settings : nullptr);
+    }
+    std::string text;
+    try {
+        text = nagios::render(with_log(std::move(out), log));
+    } catch (...) {
+        text = "ATOL KKT UNKNOWN - internal error while printing the result\n";
+        out.state = State::unknown;
+    }
+    const int code = emit(gate, text, nagios::exit_code(out.state));
+    watchdog.reset();
+    return code;
+}
+
+}  // namespace kkt::plugin

@@ -4,7 +4,7 @@
 
 #include "common/errors.hpp"
 
-namespace atol::plugin {
+namespace kkt::plugin {
 
 po::options_description threshold_options() {
     po::options_description d("Thresholds (Nagios range syntax: 10, 10:, ~:10, 10:20, @10:20)");
@@ -66,4 +66,4 @@ Invocation parse_invocation(const std::vector<std::string>& args, const po::opti
     return inv;
 }
 
-}  // namespace atol::plugin
+}  // namespace kkt::plugin

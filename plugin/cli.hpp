@@ -12,7 +12,7 @@
 #include "common/log.hpp"
 #include "common/state.hpp"
 
-namespace atol::plugin {
+namespace kkt::plugin {
 
 // -w/--warning and -c/--critical METRIC=RANGE (repeatable).
 po::options_description threshold_options();
@@ -41,4 +41,4 @@ bool wants_version(const std::vector<std::string>& args);
 
 std::string version_line();  // "atol-kkt 0.1.0"
 
-}  // namespace atol::plugin
+}  // namespace kkt::plugin

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-namespace atol::plugin {
+namespace kkt::plugin {
 
 using Args = std::vector<std::string>;
 
@@ -12,4 +12,4 @@ int run_get(const Args& args);
 int run_check(const Args& args);   // nagios front end: plugin/check.cpp
 int run_zabbix(const Args& args);  // zabbix front end: plugin/zabbix.cpp
 
-}  // namespace atol::plugin
+}  // namespace kkt::plugin

@@ -8,7 +8,7 @@
 #include "plugin/cli.hpp"
 #include "plugin/commands.hpp"
 
-namespace atol::plugin {
+namespace kkt::plugin {
 namespace {
 
 Log::Sink stderr_sink() {
@@ -100,4 +100,4 @@ int run_get(const Args& args) {
     });
 }
 
-}  // namespace atol::plugin
+}  // namespace kkt::plugin

@@ -33,7 +33,7 @@ std::string_view base_name(std::string_view path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    using namespace atol::plugin;
+    using namespace kkt::plugin;
     Args args(argv + 1, argv + argc);
     const std::string_view program = argc > 0 ? base_name(argv[0]) : "atol-kkt";
     if (program == "check_atol_kkt") return run_check(args);

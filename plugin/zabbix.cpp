@@ -3,9 +3,9 @@
 
 #include "plugin/commands.hpp"
 
-namespace atol::plugin {
+namespace kkt::plugin {
 int run_zabbix(const Args&) {
     std::cerr << "atol-kkt: zabbix commands not implemented yet\n";
     return 1;
 }
-}  // namespace atol::plugin
+}  // namespace kkt::plugin

@@ -5,7 +5,7 @@
 
 #include "integration/support/emulator.hpp"
 
-namespace atol::testing {
+namespace kkt::testing {
 namespace {
 
 namespace json = boost::json;
@@ -121,4 +121,4 @@ TEST_F(Faults, NonUtf8StringsAreKeptNotFatal) {
 }
 
 }  // namespace
-}  // namespace atol::testing
+}  // namespace kkt::testing

@@ -8,7 +8,7 @@
 #include "common/clock.hpp"
 #include "integration/support/emulator.hpp"
 
-namespace atol::testing {
+namespace kkt::testing {
 namespace {
 
 namespace json = boost::json;
@@ -154,4 +154,4 @@ TEST_F(ListGet, WrongPasswordIsAnAuthenticationErrorWithAtolsCodeAndText) {
 }
 
 }  // namespace
-}  // namespace atol::testing
+}  // namespace kkt::testing

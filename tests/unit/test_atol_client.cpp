@@ -13,7 +13,7 @@
 #include "common/atol_client.hpp"
 #include "common/errors.hpp"
 
-namespace atol {
+namespace kkt {
 namespace {
 
 namespace json = boost::json;
@@ -490,4 +490,4 @@ TEST_F(AtolClientTest, BlankSerialIsAConfigError) {
 }
 
 }  // namespace
-}  // namespace atol
+}  // namespace kkt

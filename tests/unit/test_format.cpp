@@ -6,7 +6,7 @@
 
 #include "common/format.hpp"
 
-namespace atol {
+namespace kkt {
 namespace {
 
 TEST(FormatNumber, ShortestRoundTripInPlainNotation) {
@@ -65,4 +65,4 @@ TEST(FormatNumber, IndependentOfTheCLocale) {
 }
 
 }  // namespace
-}  // namespace atol
+}  // namespace kkt

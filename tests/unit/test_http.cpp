@@ -21,7 +21,7 @@
 #include "common/errors.hpp"
 #include "common/http.hpp"
 
-namespace atol {
+namespace kkt {
 namespace {
 
 using namespace std::chrono_literals;
@@ -391,4 +391,4 @@ TEST(DisplayUrl, DropsCredentialsAndOptionallyTheQuery) {
 }
 
 }  // namespace
-}  // namespace atol
+}  // namespace kkt

@@ -8,7 +8,7 @@
 namespace {
 
 using namespace std::chrono;
-using atol::TimePoint;
+using kkt::TimePoint;
 
 TimePoint utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0, int ms = 0) {
     return TimePoint{sys_days{year{y} / month{mo} / day{d}}} + hours{h} + minutes{mi} + seconds{s} +
@@ -16,7 +16,7 @@ TimePoint utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0, 
 }
 
 std::optional<TimePoint> parse(std::string_view s) {
-    return atol::parse_iso8601(s);
+    return kkt::parse_iso8601(s);
 }
 
 TEST(ParseIso8601, UtcOffsetZeroAndZ) {
@@ -130,52 +130,52 @@ TEST(ParseIso8601, WrongShapes) {
 }
 
 TEST(FormatIso8601, WholeSecondsUtcWithZ) {
-    EXPECT_EQ(atol::format_iso8601(utc(2026, 11, 28, 10, 5, 41)), "2026-11-28T10:05:41Z");
-    EXPECT_EQ(atol::format_iso8601(utc(2026, 11, 28, 10, 5, 41, 999)), "2026-11-28T10:05:41Z");
-    EXPECT_EQ(atol::format_iso8601(utc(1969, 12, 31, 23, 59, 59)), "1969-12-31T23:59:59Z");
+    EXPECT_EQ(kkt::format_iso8601(utc(2026, 11, 28, 10, 5, 41)), "2026-11-28T10:05:41Z");
+    EXPECT_EQ(kkt::format_iso8601(utc(2026, 11, 28, 10, 5, 41, 999)), "2026-11-28T10:05:41Z");
+    EXPECT_EQ(kkt::format_iso8601(utc(1969, 12, 31, 23, 59, 59)), "1969-12-31T23:59:59Z");
 }
 
 TEST(FormatIso8601, ApiFormKeepsMillisecondsOnlyWhenPresent) {
-    EXPECT_EQ(atol::format_iso8601_api(utc(2026, 3, 2, 21)), "2026-03-02T21:00:00+00:00");
-    EXPECT_EQ(atol::format_iso8601_api(utc(2026, 3, 2, 21, 0, 0, 7)),
+    EXPECT_EQ(kkt::format_iso8601_api(utc(2026, 3, 2, 21)), "2026-03-02T21:00:00+00:00");
+    EXPECT_EQ(kkt::format_iso8601_api(utc(2026, 3, 2, 21, 0, 0, 7)),
               "2026-03-02T21:00:00.007+00:00");
 }
 
 TEST(FormatIso8601, RoundTripsThroughTheParser) {
     for (const auto t : {utc(2026, 11, 28, 10, 5, 41), utc(2024, 2, 29, 23, 59, 59, 1),
                          utc(1999, 1, 1), utc(2038, 1, 19, 3, 14, 8, 250)}) {
-        EXPECT_EQ(parse(atol::format_iso8601_api(t)), t);
+        EXPECT_EQ(parse(kkt::format_iso8601_api(t)), t);
     }
-    EXPECT_EQ(parse(atol::format_iso8601(utc(2026, 1, 2, 3, 4, 5))), utc(2026, 1, 2, 3, 4, 5));
+    EXPECT_EQ(parse(kkt::format_iso8601(utc(2026, 1, 2, 3, 4, 5))), utc(2026, 1, 2, 3, 4, 5));
 }
 
 TEST(FormatDate, UtcCalendarDate) {
-    EXPECT_EQ(atol::format_date(utc(2026, 11, 30, 23, 59, 59, 999)), "2026-11-30");
-    EXPECT_EQ(atol::format_date(utc(2026, 12, 1)), "2026-12-01");
-    EXPECT_EQ(atol::format_date(utc(1969, 12, 31, 12)), "1969-12-31");
+    EXPECT_EQ(kkt::format_date(utc(2026, 11, 30, 23, 59, 59, 999)), "2026-11-30");
+    EXPECT_EQ(kkt::format_date(utc(2026, 12, 1)), "2026-12-01");
+    EXPECT_EQ(kkt::format_date(utc(1969, 12, 31, 12)), "1969-12-31");
 }
 
 TEST(Between, DecimalHoursAndDays) {
     const auto t0 = utc(2026, 11, 28, 10, 0, 0);
-    EXPECT_DOUBLE_EQ(atol::hours_between(t0, t0 + minutes{90}), 1.5);
-    EXPECT_DOUBLE_EQ(atol::hours_between(t0 + minutes{90}, t0), -1.5);
-    EXPECT_DOUBLE_EQ(atol::days_between(t0, t0 + days{30}), 30.0);
-    EXPECT_DOUBLE_EQ(atol::days_between(t0, t0 + hours{36}), 1.5);
-    EXPECT_DOUBLE_EQ(atol::days_between(t0, t0 - hours{6}), -0.25);
-    EXPECT_DOUBLE_EQ(atol::hours_between(t0, t0), 0.0);
-    EXPECT_DOUBLE_EQ(atol::hours_between(t0, t0 + milliseconds{36}), 0.00001);
+    EXPECT_DOUBLE_EQ(kkt::hours_between(t0, t0 + minutes{90}), 1.5);
+    EXPECT_DOUBLE_EQ(kkt::hours_between(t0 + minutes{90}, t0), -1.5);
+    EXPECT_DOUBLE_EQ(kkt::days_between(t0, t0 + days{30}), 30.0);
+    EXPECT_DOUBLE_EQ(kkt::days_between(t0, t0 + hours{36}), 1.5);
+    EXPECT_DOUBLE_EQ(kkt::days_between(t0, t0 - hours{6}), -0.25);
+    EXPECT_DOUBLE_EQ(kkt::hours_between(t0, t0), 0.0);
+    EXPECT_DOUBLE_EQ(kkt::hours_between(t0, t0 + milliseconds{36}), 0.00001);
 }
 
 TEST(SystemClock, IsCloseToTheSystemTime) {
     const auto before = time_point_cast<milliseconds>(system_clock::now());
-    const auto now = atol::SystemClock{}.now();
+    const auto now = kkt::SystemClock{}.now();
     const auto after = time_point_cast<milliseconds>(system_clock::now());
     EXPECT_LE(before, now);
     EXPECT_LE(now, after);
 }
 
 TEST(FixedClock, SetAndAdvance) {
-    atol::FixedClock clock(utc(2026, 1, 1));
+    kkt::FixedClock clock(utc(2026, 1, 1));
     EXPECT_EQ(clock.now(), utc(2026, 1, 1));
     clock.advance(hours{25});
     EXPECT_EQ(clock.now(), utc(2026, 1, 2, 1));

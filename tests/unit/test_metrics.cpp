@@ -10,10 +10,10 @@
 namespace {
 
 using namespace std::chrono;
-using atol::FixedClock;
-using atol::Metric;
-using atol::Register;
-using atol::TimePoint;
+using kkt::FixedClock;
+using kkt::Metric;
+using kkt::Register;
+using kkt::TimePoint;
 
 const TimePoint now = TimePoint{sys_days{year{2026} / 11 / 28}} + hours{12};
 
@@ -33,10 +33,10 @@ Register healthy() {
     return r;
 }
 
-atol::Metrics compute(const Register& r, std::optional<TimePoint> first_seen = std::nullopt) {
+kkt::Metrics compute(const Register& r, std::optional<TimePoint> first_seen = std::nullopt) {
     // Time comes from a clock, as in the program.
     const FixedClock clock(now);
-    return atol::compute_metrics(r, clock.now(), first_seen);
+    return kkt::compute_metrics(r, clock.now(), first_seen);
 }
 
 TEST(MetricTable, NamesUnitsAndOrder) {
@@ -44,7 +44,7 @@ TEST(MetricTable, NamesUnitsAndOrder) {
         "fn_days_left",        "fn_usage",       "unsent_docs",      "unsent_age_hours",
         "ofd_block_days_left", "data_age_hours", "shift_open_hours", "network_error",
         "signed_documents",    "shift_number",   "shift_receipts"};
-    const auto& table = atol::all_metrics();
+    const auto& table = kkt::all_metrics();
     ASSERT_EQ(table.size(), names.size());
     for (std::size_t i = 0; i < table.size(); ++i) {
         SCOPED_TRACE(names[i]);
@@ -52,14 +52,14 @@ TEST(MetricTable, NamesUnitsAndOrder) {
         EXPECT_EQ(static_cast<std::size_t>(table[i].id), i);
         EXPECT_EQ(table[i].unit, table[i].id == Metric::fn_usage ? "%" : "");
         EXPECT_FALSE(table[i].description.empty());
-        EXPECT_EQ(atol::metric_from_name(names[i]), table[i].id);
-        EXPECT_EQ(atol::metric_info(table[i].id).name, names[i]);
+        EXPECT_EQ(kkt::metric_from_name(names[i]), table[i].id);
+        EXPECT_EQ(kkt::metric_info(table[i].id).name, names[i]);
     }
 }
 
 TEST(MetricTable, IntegerMetricsAreTheCountsAndCodes) {
     std::set<std::string_view> integers;
-    for (const auto& info : atol::all_metrics()) {
+    for (const auto& info : kkt::all_metrics()) {
         if (info.integer) integers.insert(info.name);
     }
     EXPECT_EQ(integers,
@@ -68,10 +68,10 @@ TEST(MetricTable, IntegerMetricsAreTheCountsAndCodes) {
 }
 
 TEST(MetricTable, UnknownNamesAreRejected) {
-    EXPECT_EQ(atol::metric_from_name(""), std::nullopt);
-    EXPECT_EQ(atol::metric_from_name("FN_DAYS_LEFT"), std::nullopt);
-    EXPECT_EQ(atol::metric_from_name("fn_days"), std::nullopt);
-    EXPECT_EQ(atol::metric_from_name("fn_days_left "), std::nullopt);
+    EXPECT_EQ(kkt::metric_from_name(""), std::nullopt);
+    EXPECT_EQ(kkt::metric_from_name("FN_DAYS_LEFT"), std::nullopt);
+    EXPECT_EQ(kkt::metric_from_name("fn_days"), std::nullopt);
+    EXPECT_EQ(kkt::metric_from_name("fn_days_left "), std::nullopt);
 }
 
 TEST(ComputeMetrics, HealthyRegisterExactValues) {
@@ -194,7 +194,7 @@ TEST(ComputeMetrics, NetworkErrorIsTheCode) {
 TEST(ComputeMetrics, EveryMissingSourceIsUnknownNeverZero) {
     const Register r;  // everything nullopt except unsent_docs (absent = 0)
     const auto m = compute(r, now - hours{1});
-    for (const auto& info : atol::all_metrics()) {
+    for (const auto& info : kkt::all_metrics()) {
         SCOPED_TRACE(info.name);
         const bool known = info.id == Metric::unsent_docs || info.id == Metric::unsent_age_hours ||
                            info.id == Metric::ofd_block_days_left;

@@ -9,7 +9,7 @@
 #include "common/errors.hpp"
 #include "common/range.hpp"
 
-namespace atol {
+namespace kkt {
 namespace {
 
 using ::testing::HasSubstr;
@@ -294,4 +294,4 @@ TEST(RangeErrors, MessagesSayWhatIsWrong) {
 }
 
 }  // namespace
-}  // namespace atol
+}  // namespace kkt

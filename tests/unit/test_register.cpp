@@ -15,8 +15,8 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono;
-using atol::Register;
-using atol::TimePoint;
+using kkt::Register;
+using kkt::TimePoint;
 
 TimePoint utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0) {
     return TimePoint{sys_days{year{y} / month{mo} / day{d}}} + hours{h} + minutes{mi} + seconds{s};
@@ -435,19 +435,19 @@ TEST(RegisterToJson, RoundTripKeepsEverything) {
 }
 
 TEST(NetworkErrorText, ExactApiTexts) {
-    EXPECT_EQ(atol::network_error_text(0), "Нет ошибок");
-    EXPECT_EQ(atol::network_error_text(1), "Отсутствует физический канал связи");
-    EXPECT_EQ(atol::network_error_text(2),
+    EXPECT_EQ(kkt::network_error_text(0), "Нет ошибок");
+    EXPECT_EQ(kkt::network_error_text(1), "Отсутствует физический канал связи");
+    EXPECT_EQ(kkt::network_error_text(2),
               "Ошибка сетевых настроек или нет соединения с сервером ОФД");
-    EXPECT_EQ(atol::network_error_text(3), "Разрыв соединения при передаче документа на сервер");
-    EXPECT_EQ(atol::network_error_text(4), "Некорректный заголовок сессионного пакета");
-    EXPECT_EQ(atol::network_error_text(5), "Превышен таймаут ожидания квитанции");
-    EXPECT_EQ(atol::network_error_text(6), "Разрыв соединения при приёме квитанции");
-    EXPECT_EQ(atol::network_error_text(7), "Превышен таймаут передачи документа на сервер");
-    EXPECT_EQ(atol::network_error_text(8), "ОФД-процесс не иницилизирован");  // ATOL's typo
-    EXPECT_EQ(atol::network_error_text(9), "unknown network error code 9");
-    EXPECT_EQ(atol::network_error_text(-1), "unknown network error code -1");
-    EXPECT_EQ(atol::network_error_text(INT64_MAX),
+    EXPECT_EQ(kkt::network_error_text(3), "Разрыв соединения при передаче документа на сервер");
+    EXPECT_EQ(kkt::network_error_text(4), "Некорректный заголовок сессионного пакета");
+    EXPECT_EQ(kkt::network_error_text(5), "Превышен таймаут ожидания квитанции");
+    EXPECT_EQ(kkt::network_error_text(6), "Разрыв соединения при приёме квитанции");
+    EXPECT_EQ(kkt::network_error_text(7), "Превышен таймаут передачи документа на сервер");
+    EXPECT_EQ(kkt::network_error_text(8), "ОФД-процесс не иницилизирован");  // ATOL's typo
+    EXPECT_EQ(kkt::network_error_text(9), "unknown network error code 9");
+    EXPECT_EQ(kkt::network_error_text(-1), "unknown network error code -1");
+    EXPECT_EQ(kkt::network_error_text(INT64_MAX),
               "unknown network error code 9223372036854775807");
 }
 
@@ -456,23 +456,23 @@ template <typename F>
 std::string protocol_error(F f) {
     try {
         f();
-    } catch (const atol::ProtocolError& e) {
+    } catch (const kkt::ProtocolError& e) {
         return e.what();
     }
     return "(no ProtocolError)";
 }
 
 std::string list_error(std::string_view text) {
-    return protocol_error([&] { atol::parse_register_list(text); });
+    return protocol_error([&] { kkt::parse_register_list(text); });
 }
 
 std::string envelope_error(std::string_view text) {
-    return protocol_error([&] { atol::parse_register_envelope(text); });
+    return protocol_error([&] { kkt::parse_register_envelope(text); });
 }
 
 TEST(ParseRegisterList, BareArrayOfRegistersInOrder) {
     const std::string text = std::string("[") + example + R"(, {"serialNumber": "2"}])";
-    const auto list = atol::parse_register_list(text);
+    const auto list = kkt::parse_register_list(text);
     ASSERT_EQ(list.size(), 2u);
     expect_same(list[0], example_register());
     EXPECT_EQ(list[1].serial_number, "2");
@@ -480,8 +480,8 @@ TEST(ParseRegisterList, BareArrayOfRegistersInOrder) {
 }
 
 TEST(ParseRegisterList, EmptyArrayIsNoRegisters) {
-    EXPECT_TRUE(atol::parse_register_list("[]").empty());
-    EXPECT_TRUE(atol::parse_register_list(" \n[ ]\n").empty());
+    EXPECT_TRUE(kkt::parse_register_list("[]").empty());
+    EXPECT_TRUE(kkt::parse_register_list(" \n[ ]\n").empty());
 }
 
 TEST(ParseRegisterList, MalformedAndTruncatedJsonNameTheByte) {
@@ -495,9 +495,9 @@ TEST(ParseRegisterList, MalformedAndTruncatedJsonNameTheByte) {
     // A truncated body at every length is an error, never a shorter list.
     const std::string full = std::string("[") + example + "," + example + "]";
     for (std::size_t n = 0; n < full.size(); ++n) {
-        EXPECT_THROW(atol::parse_register_list(full.substr(0, n)), atol::ProtocolError) << n;
+        EXPECT_THROW(kkt::parse_register_list(full.substr(0, n)), kkt::ProtocolError) << n;
     }
-    EXPECT_EQ(atol::parse_register_list(full).size(), 2u);
+    EXPECT_EQ(kkt::parse_register_list(full).size(), 2u);
 }
 
 TEST(ParseRegisterList, NotAnArray) {
@@ -518,7 +518,7 @@ TEST(ParseRegisterList, NonObjectElementIsAProtocolError) {
 TEST(ParseRegisterEnvelope, DataObjectWithHalLinksIgnored) {
     const std::string text = std::string(R"({"_links": {"self": {"href": "/api/kkt/v1/x"}},)") +
                              R"( "data": )" + example + "}";
-    expect_same(atol::parse_register_envelope(text), example_register());
+    expect_same(kkt::parse_register_envelope(text), example_register());
 }
 
 TEST(ParseRegisterEnvelope, MissingOrWrongDataIsAProtocolError) {
@@ -533,7 +533,7 @@ TEST(ParseRegisterEnvelope, MissingOrWrongDataIsAProtocolError) {
 }
 
 TEST(ParseRegisterEnvelope, EmptyDataKeepsTheRegisterAllUnknown) {
-    const Register r = atol::parse_register_envelope(R"({"data": {}})");
+    const Register r = kkt::parse_register_envelope(R"({"data": {}})");
     EXPECT_EQ(r.unknown_fields.size(), 16u);
     EXPECT_EQ(r.display_serial(), "(unknown serial)");
 }

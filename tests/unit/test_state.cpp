@@ -11,7 +11,7 @@
 #include "common/reasons.hpp"
 #include "common/state.hpp"
 
-namespace atol {
+namespace kkt {
 namespace {
 
 using namespace std::chrono_literals;
@@ -495,4 +495,4 @@ TEST(Reasons, MinuteFormat) {
 }
 
 }  // namespace
-}  // namespace atol
+}  // namespace kkt

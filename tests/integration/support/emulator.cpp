@@ -15,7 +15,7 @@
 #include "common/deadline.hpp"
 #include "common/http.hpp"
 
-namespace atol::testing {
+namespace kkt::testing {
 namespace {
 
 // Reads the emulator's first line, waiting at most `limit`.
@@ -125,4 +125,4 @@ RunResult check_atol_kkt(const Emulator& emulator, const TempDir& home,
     return run_program(link, args, base_env(emulator, home, extra), limit);
 }
 
-}  // namespace atol::testing
+}  // namespace kkt::testing

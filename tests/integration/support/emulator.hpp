@@ -7,7 +7,7 @@
 
 #include "integration/support/process.hpp"
 
-namespace atol::testing {
+namespace kkt::testing {
 
 class Emulator {
 public:
@@ -43,4 +43,4 @@ RunResult check_atol_kkt(const Emulator& emulator, const TempDir& home,
                          const std::vector<std::string>& args, const Env& extra = {},
                          std::chrono::milliseconds limit = std::chrono::seconds(30));
 
-}  // namespace atol::testing
+}  // namespace kkt::testing

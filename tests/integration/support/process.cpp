@@ -16,7 +16,7 @@
 #include <stdexcept>
 #include <system_error>
 
-namespace atol::testing {
+namespace kkt::testing {
 namespace {
 
 struct Pipe {
@@ -123,4 +123,4 @@ std::string TempDir::write(const std::string& name, const std::string& content, 
     return file;
 }
 
-}  // namespace atol::testing
+}  // namespace kkt::testing

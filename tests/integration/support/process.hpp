@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace atol::testing {
+namespace kkt::testing {
 
 struct RunResult {
     int exit_code = -1;  // -1 when killed by a signal
@@ -37,4 +37,4 @@ private:
     std::string path_;
 };
 
-}  // namespace atol::testing
+}  // namespace kkt::testing
