@@ -1,0 +1,84 @@
+// The control API under /_emulator: what tests use to watch and steer the emulator.
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value_from.hpp>
+#include <boost/json/value_to.hpp>
+#include <stdexcept>
+
+#include "handlers.hpp"
+#include "target.hpp"
+
+namespace emu {
+namespace {
+
+namespace http = boost::beast::http;
+namespace json = boost::json;
+
+Response control_error(unsigned status, std::string_view message) {
+    return json_response(status, json::serialize(json::object{{"error", message}}));
+}
+
+Response ok() {
+    return json_response(200, R"({"ok":true})");
+}
+
+Response post_faults(const Request& request, EmulatorState& state) {
+    boost::system::error_code error;
+    const json::value body = json::parse(request.body(), error);
+    if (error) return control_error(400, "faults: the body is not JSON: " + error.message());
+    try {
+        Faults faults = json::value_to<Faults>(body);
+        state.set_faults(faults);
+        return json_response(200, json::serialize(json::value_from(faults)));
+    } catch (const std::invalid_argument& e) {
+        return control_error(400, std::string("faults: ") + e.what());
+    }
+}
+
+Response post_fleet(const Request& request, EmulatorState& state) {
+    try {
+        auto fleet = FleetSnapshot::from_json_text(request.body());
+        const std::size_t size = fleet->size();
+        state.set_fleet(std::move(fleet));
+        return json_response(200, R"({"registers":)" + std::to_string(size) + "}");
+    } catch (const std::exception& e) {
+        return control_error(400, std::string("fleet: ") + e.what());
+    }
+}
+
+}  // namespace
+
+Response handle_control(const Request& request, std::string_view path, EmulatorState& state) {
+    const bool get = request.method() == http::verb::get;
+    const bool post = request.method() == http::verb::post;
+    if (path == "/_emulator/stats" && get) {
+        return json_response(200, json::serialize(state.stats().to_json()));
+    }
+    if (path == "/_emulator/reset-stats" && post) {
+        state.stats().reset();
+        return ok();
+    }
+    if (path == "/_emulator/faults" && get) {
+        return json_response(200, json::serialize(json::value_from(state.faults())));
+    }
+    if (path == "/_emulator/faults" && post) return post_faults(request, state);
+    if (path == "/_emulator/expire-tokens" && post) {
+        state.tokens().expire_all();
+        return ok();
+    }
+    if (path == "/_emulator/fleet" && get) return json_response(200, state.fleet()->readable());
+    if (path == "/_emulator/fleet" && post) return post_fleet(request, state);
+    return control_error(404, "no such control endpoint (or wrong method): " + std::string(path));
+}
+
+Response handle_request(const Request& request, EmulatorState& state) {
+    const std::string_view target(request.target().data(), request.target().size());
+    const Target parts = split_target(target);
+    if (parts.path == "/api" || parts.path.starts_with("/api/")) {
+        return handle_api(request, parts.path, parts.query, state);
+    }
+    if (parts.path.starts_with("/_emulator/")) return handle_control(request, parts.path, state);
+    return api_error(404, 40, "Не найдено");
+}
+
+}  // namespace emu
