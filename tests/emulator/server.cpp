@@ -8,6 +8,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <cctype>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -40,6 +41,26 @@ class Session : public std::enable_shared_from_this<Session> {
     void read() {
         parser_.emplace();
         parser_->body_limit(kMaxRequestBody);
+        http::async_read_header(
+            socket_, buffer_, *parser_,
+            [self = shared_from_this()](error_code error, std::size_t) { self->on_header(error); });
+    }
+
+    // Answers "Expect: 100-continue" (curl sends it for big POST /_emulator/fleet bodies and
+    // would otherwise wait a second before sending them), then reads the body.
+    void on_header(error_code error) {
+        if (error) return on_read(error);
+        std::string expect(parser_->get()[http::field::expect]);
+        for (char& c : expect) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (expect == "100-continue") {
+            static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+            return write({asio::buffer(kContinue.data(), kContinue.size())},
+                         [this] { read_body(); });
+        }
+        read_body();
+    }
+
+    void read_body() {
         http::async_read(
             socket_, buffer_, *parser_,
             [self = shared_from_this()](error_code error, std::size_t) { self->on_read(error); });
