@@ -2,6 +2,7 @@
 // The on-disk cache: token per (base URL, login), the fetched register list for --cache-ttl,
 // and the shift state. A directory 0700 of ours; files 0600, written atomically (temp file +
 // rename); a corrupt or foreign file is ignored and replaced, never trusted.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -14,6 +15,20 @@
 #include "common/clock.hpp"
 
 namespace kkt {
+
+// An exclusive advisory lock (flock) on a file of the cache dir, held until destroyed: lets
+// concurrent runs elect one fetcher of a stale register list.
+class CacheLock {
+  public:
+    CacheLock(CacheLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+    CacheLock& operator=(CacheLock&& other) noexcept;
+    ~CacheLock();
+
+  private:
+    friend class CacheDir;
+    explicit CacheLock(int fd) : fd_(fd) {}
+    int fd_;
+};
 
 class CacheDir {
   public:
@@ -40,6 +55,9 @@ class CacheDir {
                             std::initializer_list<std::string_view> parts) const;
     // Missing is fine; throws Error for other failures.
     void remove(std::string_view name) const;
+    // Takes the lock file `name` (created 0600 when missing), waiting up to `wait` for
+    // another holder; nullopt when it is still held then. Throws Error if it cannot be opened.
+    std::optional<CacheLock> lock(std::string_view name, std::chrono::milliseconds wait) const;
 
   private:
     std::string path_;
