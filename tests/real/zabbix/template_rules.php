@@ -1,0 +1,253 @@
+<?php
+/*
+ * What the ATOL KKT template must contain (product.md, "Zabbix"; issue 4), checked on the data
+ * the frontend's import adapter produced. Returns a list of failures.
+ */
+
+// The check's default thresholds (common/state.cpp Thresholds::defaults), as macro defaults.
+const ATOL_THRESHOLD_MACROS = [
+	'{$ATOL.FN.DAYS.WARN}' => '30', '{$ATOL.FN.DAYS.CRIT}' => '7',
+	'{$ATOL.FN.USAGE.WARN}' => '80', '{$ATOL.FN.USAGE.CRIT}' => '90',
+	'{$ATOL.UNSENT.AGE.WARN}' => '24', '{$ATOL.UNSENT.AGE.CRIT}' => '72',
+	'{$ATOL.SHIFT.HOURS.WARN}' => '20', '{$ATOL.SHIFT.HOURS.CRIT}' => '23',
+	'{$ATOL.DATA.AGE.WARN}' => '6', '{$ATOL.DATA.AGE.CRIT}' => '24'
+];
+
+const ATOL_FILTER_MACROS = [
+	'{$ATOL.LLD.FILTER.GROUP.MATCHES}' => '.*', '{$ATOL.LLD.FILTER.GROUP.NOT_MATCHES}' => 'CHANGE_IF_NEEDED',
+	'{$ATOL.LLD.FILTER.INN.MATCHES}' => '.*', '{$ATOL.LLD.FILTER.INN.NOT_MATCHES}' => 'CHANGE_IF_NEEDED',
+	'{$ATOL.LLD.FILTER.SERIAL.MATCHES}' => '.*', '{$ATOL.LLD.FILTER.SERIAL.NOT_MATCHES}' => 'CHANGE_IF_NEEDED'
+];
+
+// Trigger prototypes, the check's semantics: metric, operator, macro, severity, depends on.
+// "30:" alerts below 30; "80" alerts above 80 (metrics are never negative: clamped at 0).
+const ATOL_TRIGGER_PROTOTYPES = [
+	['fn_days_left', '<', '{$ATOL.FN.DAYS.CRIT:"{#SERIAL}"}', TRIGGER_SEVERITY_HIGH, null],
+	['fn_days_left', '<', '{$ATOL.FN.DAYS.WARN:"{#SERIAL}"}', TRIGGER_SEVERITY_WARNING, '{$ATOL.FN.DAYS.CRIT:"{#SERIAL}"}'],
+	['fn_usage', '>', '{$ATOL.FN.USAGE.CRIT:"{#SERIAL}"}', TRIGGER_SEVERITY_HIGH, null],
+	['fn_usage', '>', '{$ATOL.FN.USAGE.WARN:"{#SERIAL}"}', TRIGGER_SEVERITY_WARNING, '{$ATOL.FN.USAGE.CRIT:"{#SERIAL}"}'],
+	['unsent_age_hours', '>', '{$ATOL.UNSENT.AGE.CRIT:"{#SERIAL}"}', TRIGGER_SEVERITY_HIGH, null],
+	['unsent_age_hours', '>', '{$ATOL.UNSENT.AGE.WARN:"{#SERIAL}"}', TRIGGER_SEVERITY_WARNING, '{$ATOL.UNSENT.AGE.CRIT:"{#SERIAL}"}'],
+	['shift_open_hours', '>', '{$ATOL.SHIFT.HOURS.CRIT:"{#SERIAL}"}', TRIGGER_SEVERITY_HIGH, null],
+	['shift_open_hours', '>', '{$ATOL.SHIFT.HOURS.WARN:"{#SERIAL}"}', TRIGGER_SEVERITY_WARNING, '{$ATOL.SHIFT.HOURS.CRIT:"{#SERIAL}"}'],
+	['data_age_hours', '>', '{$ATOL.DATA.AGE.CRIT:"{#SERIAL}"}', TRIGGER_SEVERITY_HIGH, null],
+	['data_age_hours', '>', '{$ATOL.DATA.AGE.WARN:"{#SERIAL}"}', TRIGGER_SEVERITY_WARNING, '{$ATOL.DATA.AGE.CRIT:"{#SERIAL}"}'],
+	['network_error', '<>', '0', TRIGGER_SEVERITY_WARNING, null]
+];
+
+// Item prototypes: key suffix => [field of `atol-kkt zabbix registers`, value type, static].
+const ATOL_ITEM_PROTOTYPES = [
+	'fn_days_left' => ['fn_days_left', ITEM_VALUE_TYPE_FLOAT, false],
+	'fn_usage' => ['fn_usage', ITEM_VALUE_TYPE_FLOAT, false],
+	'unsent_docs' => ['unsent_docs', ITEM_VALUE_TYPE_UINT64, false],
+	'unsent_age_hours' => ['unsent_age_hours', ITEM_VALUE_TYPE_FLOAT, false],
+	'ofd_block_days_left' => ['ofd_block_days_left', ITEM_VALUE_TYPE_FLOAT, false],
+	'data_age_hours' => ['data_age_hours', ITEM_VALUE_TYPE_FLOAT, false],
+	'shift_open_hours' => ['shift_open_hours', ITEM_VALUE_TYPE_FLOAT, false],
+	'network_error' => ['network_error', ITEM_VALUE_TYPE_UINT64, false],
+	'signed_documents' => ['signed_documents', ITEM_VALUE_TYPE_UINT64, false],
+	'shift_number' => ['shift_number', ITEM_VALUE_TYPE_UINT64, false],
+	'shift_receipts' => ['shift_receipts', ITEM_VALUE_TYPE_UINT64, false],
+	'shift_opened' => ['is_shift_opened', ITEM_VALUE_TYPE_UINT64, false],
+	'state' => ['state_code', ITEM_VALUE_TYPE_UINT64, false],
+	'problems' => ['problems', ITEM_VALUE_TYPE_TEXT, false],
+	'fn_expiration' => ['fiscal_storage_expiration', ITEM_VALUE_TYPE_STR, true],
+	'fiscalization_date' => ['fiscalization_date', ITEM_VALUE_TYPE_STR, true],
+	'rnm' => ['registration_number', ITEM_VALUE_TYPE_STR, true],
+	'device' => ['device_number', ITEM_VALUE_TYPE_STR, true],
+	'fn_serial' => ['fiscal_storage_serial_number', ITEM_VALUE_TYPE_STR, true],
+	'inn' => ['fiscal_storage_inn', ITEM_VALUE_TYPE_STR, true],
+	'address' => ['fiscal_storage_payment_address', ITEM_VALUE_TYPE_STR, true],
+	'group' => ['group_code', ITEM_VALUE_TYPE_STR, true]
+];
+
+const ATOL_LLD_MACRO_PATHS = [
+	'{#SERIAL}' => '$.serial_number', '{#RNM}' => '$.registration_number', '{#DEVICE}' => '$.device_number',
+	'{#GROUP}' => '$.group_code', '{#INN}' => '$.fiscal_storage_inn',
+	'{#ADDRESS}' => '$.fiscal_storage_payment_address', '{#FN_SERIAL}' => '$.fiscal_storage_serial_number'
+];
+
+// The API's network error texts (atol-monitoring-api.md, section 5), as ATOL writes them.
+const ATOL_NETWORK_ERRORS = [
+	'Нет ошибок', 'Отсутствует физический канал связи', 'Ошибка сетевых настроек или нет соединения с сервером ОФД',
+	'Разрыв соединения при передаче документа на сервер', 'Некорректный заголовок сессионного пакета',
+	'Превышен таймаут ожидания квитанции', 'Разрыв соединения при приёме квитанции',
+	'Превышен таймаут передачи документа на сервер', 'ОФД-процесс не иницилизирован'
+];
+
+function check_atol_rules(array $template, array $items, array $rules, array $prototypes, array $trigger_prototypes,
+		array $triggers, array $macros): array {
+	$failures = [];
+	$host = $template['host'];
+	$trapper = ($host === 'ATOL KKT by Zabbix trapper');
+	if (!$trapper && $host !== 'ATOL KKT by Zabbix agent') {
+		$failures[] = "unexpected template name \"$host\"";
+	}
+
+	// The master item: the agent key (or the sender's trapper key), a text value never stored.
+	$master_key = $trapper ? 'atol.kkt.registers' : 'atol.kkt.registers[{$ATOL.PROFILE}]';
+	$master = $items[$master_key] ?? null;
+	if ($master === null) {
+		return array_merge($failures, ["master item $master_key is missing"]);
+	}
+	$expected_type = $trapper ? ITEM_TYPE_TRAPPER : ITEM_TYPE_ZABBIX;
+	if ($master['type'] != $expected_type || $master['value_type'] != ITEM_VALUE_TYPE_TEXT
+			|| $master['history'] !== '0' || $master['trends'] !== '0') {
+		$failures[] = "master item $master_key: must be of type $expected_type, text, history 0, trends 0";
+	}
+	if (!$trapper && $master['delay'] !== '{$ATOL.INTERVAL}') {
+		$failures[] = 'master item: delay must be {$ATOL.INTERVAL}';
+	}
+	foreach ($items as $key => $item) {
+		if ($key !== $master_key && ($item['type'] != ITEM_TYPE_DEPENDENT || $item['master_item']['key'] !== $master_key)) {
+			$failures[] = "item $key: must depend on the master item";
+		}
+	}
+	foreach ($prototypes as $key => $item) {
+		if ($item['type'] != ITEM_TYPE_DEPENDENT || $item['master_item']['key'] !== $master_key) {
+			$failures[] = "item prototype $key: must depend on the master item";
+		}
+	}
+
+	// Macro defaults equal the check's.
+	foreach (ATOL_THRESHOLD_MACROS + ATOL_FILTER_MACROS as $macro => $value) {
+		if (($macros[$macro] ?? null) !== $value) {
+			$failures[] = "macro $macro: default must be \"$value\", is \"".($macros[$macro] ?? '(missing)').'"';
+		}
+	}
+	if (!$trapper && !array_key_exists('{$ATOL.PROFILE}', $macros)) {
+		$failures[] = 'macro {$ATOL.PROFILE} is missing';
+	}
+
+	// The discovery rule.
+	if (count($rules) !== 1) {
+		return array_merge($failures, ['expected one discovery rule, found '.count($rules)]);
+	}
+	$rule = reset($rules);
+	$paths = array_column($rule['lld_macro_paths'], 'path', 'lld_macro');
+	ksort($paths);
+	$expected_paths = ATOL_LLD_MACRO_PATHS;
+	ksort($expected_paths);
+	if ($trapper) {
+		// Fed by the sender with the rows of `atol-kkt zabbix discovery`, which carry the macros.
+		if ($rule['type'] != ITEM_TYPE_TRAPPER || $rule['key_'] !== 'atol.kkt.discovery' || $paths) {
+			$failures[] = 'discovery rule: must be the trapper atol.kkt.discovery without macro paths';
+		}
+	}
+	else {
+		if ($rule['type'] != ITEM_TYPE_DEPENDENT || ($rule['master_item']['key'] ?? '') !== $master_key) {
+			$failures[] = 'discovery rule: must depend on the master item';
+		}
+		if ($paths !== $expected_paths) {
+			$failures[] = 'discovery rule: lld_macro_paths must be exactly '.json_encode($expected_paths);
+		}
+	}
+	if ($rule['filter']['evaltype'] != CONDITION_EVAL_TYPE_AND) {
+		$failures[] = 'discovery rule: filter must combine its conditions with AND';
+	}
+	$conditions = [];
+	foreach ($rule['filter']['conditions'] as $condition) {
+		$conditions[] = $condition['macro'].' '.$condition['operator'].' '.$condition['value'];
+	}
+	sort($conditions);
+	$expected_conditions = [];
+	foreach (['GROUP', 'INN', 'SERIAL'] as $what) {
+		$expected_conditions[] = "{#$what} ".CONDITION_OPERATOR_REGEXP." {\$ATOL.LLD.FILTER.$what.MATCHES}";
+		$expected_conditions[] = "{#$what} ".CONDITION_OPERATOR_NOT_REGEXP." {\$ATOL.LLD.FILTER.$what.NOT_MATCHES}";
+	}
+	sort($expected_conditions);
+	if ($conditions !== $expected_conditions) {
+		$failures[] = 'discovery rule: filter must be '.implode(', ', $expected_conditions);
+	}
+	if (timeUnitToSeconds($rule['lifetime']) < 86400) {
+		$failures[] = 'discovery rule: keep lost resources at least a day (lifetime '.$rule['lifetime'].')';
+	}
+
+	// Item prototypes: one per metric and static field, the right JSONPath and value type.
+	$expected_keys = [];
+	foreach (ATOL_ITEM_PROTOTYPES as $suffix => [$field, $value_type, $static]) {
+		$key = "atol.kkt.$suffix"."[{#SERIAL}]";
+		$expected_keys[] = $key;
+		$prototype = $prototypes[$key] ?? null;
+		if ($prototype === null) {
+			$failures[] = "item prototype $key is missing";
+			continue;
+		}
+		$steps = $prototype['preprocessing'];
+		$path = "\$[?(@.serial_number=='{#SERIAL}')].$field.first()";
+		if (($steps[0]['parameters'][0] ?? '') !== $path) {
+			$failures[] = "item prototype $key: JSONPath must be $path";
+		}
+		if ($prototype['value_type'] != $value_type) {
+			$failures[] = "item prototype $key: value type must be $value_type";
+		}
+		$heartbeat = array_filter($steps, fn($s) => $s['type'] == ZBX_PREPROC_THROTTLE_TIMED_VALUE);
+		if ($static && !$heartbeat) {
+			$failures[] = "item prototype $key: a static field needs discard-unchanged-with-heartbeat";
+		}
+		if (!$static && $heartbeat && $suffix !== 'problems') {
+			$failures[] = "item prototype $key: a metric must not discard unchanged values (triggers and graphs need them)";
+		}
+		// An unknown value (JSON null) must make the item unsupported with a reason, never "null".
+		$null_step = array_filter($steps, fn($s) => $s['type'] == ZBX_PREPROC_VALIDATE_NOT_REGEX
+			&& $s['parameters'] === ['^null$'] && $s['error_handler'] == ZBX_PREPROC_FAIL_SET_ERROR);
+		if (!$null_step) {
+			$failures[] = "item prototype $key: needs the ^null$ step that reports an unknown value";
+		}
+	}
+	foreach (array_diff(array_keys($prototypes), $expected_keys) as $extra) {
+		$failures[] = "item prototype $extra is not in the expected list (add it to template_rules.php)";
+	}
+	if (($prototypes['atol.kkt.network_error[{#SERIAL}]']['valuemap']['name'] ?? '') !== 'ATOL network error code') {
+		$failures[] = 'item prototype network_error: must use the value map "ATOL network error code"';
+	}
+	$valuemaps = array_column($template['valuemaps'], 'mappings', 'name');
+	$network = array_column($valuemaps['ATOL network error code'] ?? [], 'newvalue', 'value');
+	if ($network !== array_combine(array_map('strval', array_keys(ATOL_NETWORK_ERRORS)), ATOL_NETWORK_ERRORS)) {
+		$failures[] = 'value map "ATOL network error code" must map 0-8 to the API\'s texts';
+	}
+
+	// Trigger prototypes: exactly the check's thresholds.
+	$by_expression = [];
+	foreach ($trigger_prototypes as $trigger) {
+		$by_expression[$trigger['expression']] = $trigger;
+	}
+	$expected_expressions = [];
+	foreach (ATOL_TRIGGER_PROTOTYPES as [$metric, $op, $threshold, $severity, $depends_on]) {
+		$expression = "last(/$host/atol.kkt.$metric"."[{#SERIAL}])$op$threshold";
+		$expected_expressions[] = $expression;
+		$trigger = $by_expression[$expression] ?? null;
+		if ($trigger === null) {
+			$failures[] = "trigger prototype $expression is missing";
+			continue;
+		}
+		if ($trigger['priority'] != $severity) {
+			$failures[] = "trigger prototype $expression: severity must be $severity";
+		}
+		$dependencies = array_column($trigger['dependencies'], 'expression');
+		$expected_dependencies = $depends_on === null
+			? []
+			: ["last(/$host/atol.kkt.$metric"."[{#SERIAL}])$op$depends_on"];
+		if ($dependencies !== $expected_dependencies) {
+			$failures[] = "trigger prototype $expression: must depend on ".json_encode($expected_dependencies);
+		}
+	}
+	foreach (array_diff(array_keys($by_expression), $expected_expressions) as $extra) {
+		$failures[] = "trigger prototype $extra is not in the expected list (add it to template_rules.php)";
+	}
+
+	// The API failure triggers.
+	$template_triggers = array_column($triggers, null, 'expression');
+	$api_error = "length(last(/$host/atol.kkt.api.error))>0";
+	$nodata = "nodata(/$host/atol.kkt.registers.count,{\$ATOL.NODATA.PERIOD})=1";
+	foreach ([$api_error, $nodata] as $expression) {
+		if (!array_key_exists($expression, $template_triggers)) {
+			$failures[] = "trigger $expression is missing";
+		}
+	}
+	if (count($template_triggers) !== 2) {
+		$failures[] = 'expected exactly the two API triggers on the template, found '.count($template_triggers);
+	}
+
+	return $failures;
+}
