@@ -66,9 +66,11 @@ struct ParsedOptions {
 
 // Parses argv (without argv[0]) against `cli` (which must include common_options()), then the
 // ATOL_KKT_* environment, then the INI file named by --config or --profile, in that
-// precedence. The file and the environment may set every long option of `cli` that takes a
-// value or is a switch_value()/-v, plus "password" (never on the command line); not help,
-// version, config (profile/config may come from ATOL_KKT_CONFIG / ATOL_KKT_PROFILE).
+// precedence (a later source never overrides an earlier one; defaults come last). The file
+// and the environment may set every long option of `cli` that takes a value or is a
+// switch_value() or -v (a level there), plus "password" (never on the command line); not
+// help or version. Only the environment may also name the file (ATOL_KKT_CONFIG,
+// ATOL_KKT_PROFILE). Plain arguments are returned in `positional`.
 // The config file must be a regular file, not accessible by group/others: else ConfigError.
 // Throws ConfigError with a clear message for any bad option or file.
 ParsedOptions parse_options(const std::vector<std::string>& args,
