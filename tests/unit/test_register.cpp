@@ -8,84 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "common/errors.hpp"
 #include "common/register.hpp"
+#include "unit/register_fixture.hpp"
 
 namespace {
 
-namespace json = boost::json;
-using namespace std::chrono;
-using kkt::Register;
-using kkt::TimePoint;
-
-TimePoint utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0) {
-    return TimePoint{sys_days{year{y} / month{mo} / day{d}}} + hours{h} + minutes{mi} + seconds{s};
-}
-
-// The API page's example register.
-const char* const example = R"({"serialNumber": "00106709186412",
- "registrationNumber": "0006538712045120", "deviceNumber": "KKT031877",
- "fiscalizationDate": "2025-09-14T09:12:00+00:00",
- "fiscalStorageExpiration": "2026-12-29T21:00:00+00:00", "signedDocuments": 48211,
- "fiscalStoragePercentageUse": 37.5, "fiscalStorageINN": "7701234567",
- "fiscalStorageSerialNumber": "7380440800123456",
- "fiscalStoragePaymentAddress": "shop.example.ru", "groupCode": "shop-example-ru_1207",
- "timestamp": "2026-11-28T10:05:41+00:00", "isShiftOpened": true, "shiftNumber": 412,
- "shiftReceipt": 96, "unsentDocs": 3, "firstUnsetDocTimestamp": "2026-11-28T08:47:10+00:00",
- "networkErrorCode": 2})";
-
-json::object example_object() {
-    return json::parse(example).as_object();
-}
-
-Register example_register() {
-    Register r;
-    r.serial_number = "00106709186412";
-    r.registration_number = "0006538712045120";
-    r.device_number = "KKT031877";
-    r.fiscalization_date = utc(2025, 9, 14, 9, 12);
-    r.fiscal_storage_expiration = utc(2026, 12, 29, 21);
-    r.signed_documents = 48211;
-    r.fiscal_storage_percentage_use = 37.5;
-    r.fiscal_storage_inn = "7701234567";
-    r.fiscal_storage_serial_number = "7380440800123456";
-    r.fiscal_storage_payment_address = "shop.example.ru";
-    r.group_code = "shop-example-ru_1207";
-    r.timestamp = utc(2026, 11, 28, 10, 5, 41);
-    r.is_shift_opened = true;
-    r.shift_number = 412;
-    r.shift_receipt = 96;
-    r.unsent_docs = 3;
-    r.first_unsent_doc_timestamp = utc(2026, 11, 28, 8, 47, 10);
-    r.network_error_code = 2;
-    return r;
-}
-
-Register from(const json::object& o) {
-    return json::value_to<Register>(json::value(o));
-}
-
-void expect_same(const Register& a, const Register& e) {
-    EXPECT_EQ(a.serial_number, e.serial_number);
-    EXPECT_EQ(a.registration_number, e.registration_number);
-    EXPECT_EQ(a.device_number, e.device_number);
-    EXPECT_EQ(a.fiscalization_date, e.fiscalization_date);
-    EXPECT_EQ(a.fiscal_storage_expiration, e.fiscal_storage_expiration);
-    EXPECT_EQ(a.signed_documents, e.signed_documents);
-    EXPECT_EQ(a.fiscal_storage_percentage_use, e.fiscal_storage_percentage_use);
-    EXPECT_EQ(a.fiscal_storage_inn, e.fiscal_storage_inn);
-    EXPECT_EQ(a.fiscal_storage_serial_number, e.fiscal_storage_serial_number);
-    EXPECT_EQ(a.fiscal_storage_payment_address, e.fiscal_storage_payment_address);
-    EXPECT_EQ(a.group_code, e.group_code);
-    EXPECT_EQ(a.timestamp, e.timestamp);
-    EXPECT_EQ(a.is_shift_opened, e.is_shift_opened);
-    EXPECT_EQ(a.shift_number, e.shift_number);
-    EXPECT_EQ(a.shift_receipt, e.shift_receipt);
-    EXPECT_EQ(a.unsent_docs, e.unsent_docs);
-    EXPECT_EQ(a.first_unsent_doc_timestamp, e.first_unsent_doc_timestamp);
-    EXPECT_EQ(a.network_error_code, e.network_error_code);
-    EXPECT_EQ(a.unknown_fields, e.unknown_fields);
-}
+using namespace register_fixture;
 
 enum class Type { string, integer, number, boolean, date };
 
@@ -432,110 +360,6 @@ TEST(RegisterToJson, RoundTripKeepsEverything) {
     ASSERT_EQ(partial.unknown_fields,
               (std::vector<std::string>{"groupCode", "isShiftOpened", "unsentDocs"}));
     expect_same(json::value_to<Register>(json::value_from(partial)), partial);
-}
-
-TEST(NetworkErrorText, ExactApiTexts) {
-    EXPECT_EQ(kkt::network_error_text(0), "Нет ошибок");
-    EXPECT_EQ(kkt::network_error_text(1), "Отсутствует физический канал связи");
-    EXPECT_EQ(kkt::network_error_text(2),
-              "Ошибка сетевых настроек или нет соединения с сервером ОФД");
-    EXPECT_EQ(kkt::network_error_text(3), "Разрыв соединения при передаче документа на сервер");
-    EXPECT_EQ(kkt::network_error_text(4), "Некорректный заголовок сессионного пакета");
-    EXPECT_EQ(kkt::network_error_text(5), "Превышен таймаут ожидания квитанции");
-    EXPECT_EQ(kkt::network_error_text(6), "Разрыв соединения при приёме квитанции");
-    EXPECT_EQ(kkt::network_error_text(7), "Превышен таймаут передачи документа на сервер");
-    EXPECT_EQ(kkt::network_error_text(8), "ОФД-процесс не иницилизирован");  // ATOL's typo
-    EXPECT_EQ(kkt::network_error_text(9), "unknown network error code 9");
-    EXPECT_EQ(kkt::network_error_text(-1), "unknown network error code -1");
-    EXPECT_EQ(kkt::network_error_text(INT64_MAX),
-              "unknown network error code 9223372036854775807");
-}
-
-// What parse_register_list / parse_register_envelope throw, as text.
-template <typename F>
-std::string protocol_error(F f) {
-    try {
-        f();
-    } catch (const kkt::ProtocolError& e) {
-        return e.what();
-    }
-    return "(no ProtocolError)";
-}
-
-std::string list_error(std::string_view text) {
-    return protocol_error([&] { kkt::parse_register_list(text); });
-}
-
-std::string envelope_error(std::string_view text) {
-    return protocol_error([&] { kkt::parse_register_envelope(text); });
-}
-
-TEST(ParseRegisterList, BareArrayOfRegistersInOrder) {
-    const std::string text = std::string("[") + example + R"(, {"serialNumber": "2"}])";
-    const auto list = kkt::parse_register_list(text);
-    ASSERT_EQ(list.size(), 2u);
-    expect_same(list[0], example_register());
-    EXPECT_EQ(list[1].serial_number, "2");
-    EXPECT_EQ(list[1].unknown_fields.size(), 15u);  // kept, with what it lacks named
-}
-
-TEST(ParseRegisterList, EmptyArrayIsNoRegisters) {
-    EXPECT_TRUE(kkt::parse_register_list("[]").empty());
-    EXPECT_TRUE(kkt::parse_register_list(" \n[ ]\n").empty());
-}
-
-TEST(ParseRegisterList, MalformedAndTruncatedJsonNameTheByte) {
-    EXPECT_EQ(list_error(""), "malformed JSON in register list: incomplete JSON at byte 0");
-    EXPECT_EQ(list_error("[{\"serialNumber\": \"1\"},"),
-              "malformed JSON in register list: incomplete JSON at byte 23");
-    EXPECT_EQ(list_error("[{] "), "malformed JSON in register list: syntax error at byte 2");
-    EXPECT_EQ(list_error("[] x"), "malformed JSON in register list: extra data at byte 3");
-    EXPECT_EQ(list_error("<html>502</html>"),
-              "malformed JSON in register list: syntax error at byte 0");
-    // A truncated body at every length is an error, never a shorter list.
-    const std::string full = std::string("[") + example + "," + example + "]";
-    for (std::size_t n = 0; n < full.size(); ++n) {
-        EXPECT_THROW(kkt::parse_register_list(full.substr(0, n)), kkt::ProtocolError) << n;
-    }
-    EXPECT_EQ(kkt::parse_register_list(full).size(), 2u);
-}
-
-TEST(ParseRegisterList, NotAnArray) {
-    EXPECT_EQ(list_error(example), "register list is not a JSON array (got object)");
-    EXPECT_EQ(list_error(R"({"data": []})"), "register list is not a JSON array (got object)");
-    EXPECT_EQ(list_error("\"[]\""), "register list is not a JSON array (got string)");
-    EXPECT_EQ(list_error("42"), "register list is not a JSON array (got number)");
-    EXPECT_EQ(list_error("null"), "register list is not a JSON array (got null)");
-}
-
-TEST(ParseRegisterList, NonObjectElementIsAProtocolError) {
-    EXPECT_EQ(list_error(R"([{"serialNumber": "1"}, "2"])"),
-              "register list element 1 is not a JSON object (got string)");
-    EXPECT_EQ(list_error("[null]"), "register list element 0 is not a JSON object (got null)");
-    EXPECT_EQ(list_error("[[]]"), "register list element 0 is not a JSON object (got array)");
-}
-
-TEST(ParseRegisterEnvelope, DataObjectWithHalLinksIgnored) {
-    const std::string text = std::string(R"({"_links": {"self": {"href": "/api/kkt/v1/x"}},)") +
-                             R"( "data": )" + example + "}";
-    expect_same(kkt::parse_register_envelope(text), example_register());
-}
-
-TEST(ParseRegisterEnvelope, MissingOrWrongDataIsAProtocolError) {
-    EXPECT_EQ(envelope_error(example), "register response has no \"data\" object");
-    EXPECT_EQ(envelope_error(R"({"data": null})"),
-              "register response \"data\" is not a JSON object (got null)");
-    EXPECT_EQ(envelope_error(R"({"data": [{}]})"),
-              "register response \"data\" is not a JSON object (got array)");
-    EXPECT_EQ(envelope_error("[]"), "register response is not a JSON object (got array)");
-    EXPECT_EQ(envelope_error(R"({"data": {)"),
-              "malformed JSON in register response: incomplete JSON at byte 10");
-}
-
-TEST(ParseRegisterEnvelope, EmptyDataKeepsTheRegisterAllUnknown) {
-    const Register r = kkt::parse_register_envelope(R"({"data": {}})");
-    EXPECT_EQ(r.unknown_fields.size(), 16u);
-    EXPECT_EQ(r.display_serial(), "(unknown serial)");
 }
 
 }  // namespace
