@@ -1,6 +1,8 @@
 // `atol-kkt check` / `check_atol_kkt`: the Nagios/Icinga 2 plugin. Whatever happens it prints
 // one result on stdout only, within --timeout (+0.3 s), and exits 0-3 (product.md, "Check
 // output"); the evaluation itself lives in nagios/.
+#include "nagios/check.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -11,7 +13,6 @@
 #include "common/errors.hpp"
 #include "common/format.hpp"
 #include "common/http.hpp"
-#include "nagios/check.hpp"
 #include "nagios/watchdog.hpp"
 #include "plugin/cli.hpp"
 #include "plugin/commands.hpp"
@@ -75,7 +76,7 @@ std::string help_text(const po::options_description& extra) {
 // -v lines, kept for the long output (the check's only channel is stdout). Thread-safe: the
 // watchdog reads them while the run may still add some.
 class CollectedLog {
-public:
+  public:
     Log::Sink sink() {
         return [this](const std::string& line) { add(line); };
     }
@@ -88,7 +89,7 @@ public:
         return lines_;
     }
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::vector<std::string> lines_;
 };
@@ -107,9 +108,9 @@ State state_option(const po::variables_map& vm, const char* key,
 
 nagios::ErrorStates error_states(const po::variables_map& vm) {
     nagios::ErrorStates states;
-    states.timeout =
-        state_option(vm, "timeout-state", {State::ok, State::warning, State::critical, State::unknown},
-                     "OK, WARNING, CRITICAL or UNKNOWN");
+    states.timeout = state_option(vm, "timeout-state",
+                                  {State::ok, State::warning, State::critical, State::unknown},
+                                  "OK, WARNING, CRITICAL or UNKNOWN");
     states.api_error =
         state_option(vm, "api-error-state", {State::warning, State::critical, State::unknown},
                      "UNKNOWN, WARNING or CRITICAL");
@@ -120,7 +121,9 @@ std::string seconds(std::chrono::milliseconds ms) {
     return format_number(static_cast<double>(ms.count()) / 1000.0) + " s";
 }
 
-std::string range_text(const std::optional<Range>& r) { return r ? r->text : "-"; }
+std::string range_text(const std::optional<Range>& r) {
+    return r ? r->text : "-";
+}
 
 // -vv: what the run is configured to do (never the password).
 void log_config(const Invocation& inv, const nagios::ErrorStates& states) {
