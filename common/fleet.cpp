@@ -52,8 +52,15 @@ std::optional<std::vector<Register>> cached_registers(const RunContext& run,
 // Updates the remembered "first seen open" time of each register's current shift and
 // returns it per register (nullopt when closed or unknown).
 std::vector<std::optional<TimePoint>> track_shifts(const std::vector<Register>& registers,
-                                                   const ShiftStateCache& cache,
+                                                   const CacheDir& dir, const std::string& key,
+                                                   const Deadline& deadline,
                                                    TimePoint observed_at) {
+    // Read-modify-write under a lock so concurrent runs do not lose each other's updates;
+    // a run that cannot get it in time still reports, it just does not record.
+    const auto wait =
+        std::min<std::chrono::milliseconds>(deadline.remaining(), std::chrono::seconds(2));
+    auto lock = dir.lock("shifts-" + key + ".lock", wait);
+    ShiftStateCache cache(dir, key);
     auto state = cache.load();
     bool changed = false;
     std::vector<std::optional<TimePoint>> first_seen(registers.size());
@@ -74,7 +81,7 @@ std::vector<std::optional<TimePoint>> track_shifts(const std::vector<Register>& 
             first_seen[i] = it->second.first_seen_open;
         }
     }
-    if (changed) cache.store(state);
+    if (changed && lock) cache.store(state);
     return first_seen;
 }
 
@@ -85,6 +92,26 @@ RegisterStatus assess(Register r, const Thresholds& thresholds, TimePoint now,
     status.evaluation = evaluate(r, status.metrics, thresholds, now);
     status.reg = std::move(r);
     return status;
+}
+
+// Fetches the list from the API (storing it for later runs when caching is on).
+std::vector<Register> fetch_registers(const RunContext& run, const CacheDir& dir,
+                                      const std::string& key, const RegisterListCache& cache,
+                                      TimePoint fetched_at, Fleet& fleet) {
+    CurlTransport http(http_options(run));
+    TokenCache tokens(dir, key);
+    AtolClient client(http, client_options(run.config), &tokens, run.clock);
+    boost::json::array raw = client.list_registers(run.deadline);
+    fleet.upstream_requests = client.stats().requests;
+    run.log(1, "fetched " + std::to_string(raw.size()) + " registers in " +
+                   std::to_string(client.stats().list_pages) + " page(s) from " +
+                   run.config.base_url);
+    std::vector<Register> registers;
+    registers.reserve(raw.size());
+    for (const auto& element : raw) registers.push_back(boost::json::value_to<Register>(element));
+    if (run.config.cache_ttl.count() > 0)
+        cache.store(CachedList{fetched_at, boost::json::serialize(raw), raw.size()});
+    return registers;
 }
 
 }  // namespace
@@ -98,29 +125,27 @@ Fleet load_fleet(const RunContext& run, const Thresholds& thresholds) {
     fleet.now = run.clock.now();
     TimePoint fetched_at = fleet.now;
     auto registers = cached_registers(run, list_cache, fleet.now, fetched_at);
+    // Single flight: concurrent runs that find the list stale elect one fetcher with a file
+    // lock; the others wait (within their own budget) and then read what it stored. flock
+    // dies with its holder, so a killed fetcher never leaves the others hanging.
+    std::optional<CacheLock> fetch_lock;
+    if (!registers && run.config.cache_ttl.count() > 0) {
+        fetch_lock = dir.lock("registers-" + key + ".lock", run.deadline.remaining());
+        if (!fetch_lock)
+            throw TimeoutError("timed out waiting for another run fetching the register list");
+        registers = cached_registers(run, list_cache, run.clock.now(), fetched_at);
+    }
     if (registers) {
         fleet.from_cache = true;
         run.log(1, "register list from cache (" + std::to_string(registers->size()) +
                        " registers, fetched " + format_iso8601(fetched_at) + ")");
     } else {
-        CurlTransport http(http_options(run));
-        TokenCache tokens(dir, key);
-        AtolClient client(http, client_options(run.config), &tokens, run.clock);
-        boost::json::array raw = client.list_registers(run.deadline);
-        fleet.upstream_requests = client.stats().requests;
-        run.log(1, "fetched " + std::to_string(raw.size()) + " registers in " +
-                       std::to_string(client.stats().list_pages) + " page(s) from " +
-                       run.config.base_url);
-        registers.emplace();
-        registers->reserve(raw.size());
-        for (const auto& element : raw)
-            registers->push_back(boost::json::value_to<Register>(element));
-        if (run.config.cache_ttl.count() > 0)
-            list_cache.store(CachedList{fetched_at, boost::json::serialize(raw)});
+        registers = fetch_registers(run, dir, key, list_cache, fetched_at, fleet);
     }
+    fetch_lock.reset();
     fleet.fetched_at = fetched_at;
 
-    auto first_seen = track_shifts(*registers, ShiftStateCache(dir, key), fetched_at);
+    auto first_seen = track_shifts(*registers, dir, key, run.deadline, fetched_at);
     fleet.registers.reserve(registers->size());
     for (std::size_t i = 0; i < registers->size(); ++i)
         fleet.registers.push_back(
@@ -137,7 +162,7 @@ RegisterStatus load_register(const RunContext& run, const Thresholds& thresholds
     AtolClient client(http, client_options(run.config), &tokens, run.clock);
     Register r = client.get_register(serial, run.deadline);
     const TimePoint now = run.clock.now();
-    auto first_seen = track_shifts({r}, ShiftStateCache(dir, key), now);
+    auto first_seen = track_shifts({r}, dir, key, run.deadline, now);
     return assess(std::move(r), thresholds, now, first_seen.front());
 }
 

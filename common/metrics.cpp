@@ -48,13 +48,14 @@ double age_hours(TimePoint since, TimePoint now) {
     return std::max(0.0, hours_between(since, now));
 }
 
-// Age of the oldest unsent document: 0 when nothing is unsent; unknown when the count is
-// unknown, or when documents are unsent but the API did not say since when.
+// Age of the oldest unsent document. A first-unsent timestamp wins even when the count says 0
+// or is unknown: the 30-day block follows that document, and trusting the count there could
+// give a wrong OK. Without a timestamp: 0 when nothing is unsent, else unknown.
 std::optional<double> unsent_age_hours(const Register& r, TimePoint now) {
+    if (r.first_unsent_doc_timestamp) return age_hours(*r.first_unsent_doc_timestamp, now);
     if (!r.unsent_docs) return std::nullopt;
     if (*r.unsent_docs <= 0) return 0.0;
-    if (!r.first_unsent_doc_timestamp) return std::nullopt;
-    return age_hours(*r.first_unsent_doc_timestamp, now);
+    return std::nullopt;
 }
 
 // The shift is tracked from the first run that saw it open, so this is a lower bound; a shift

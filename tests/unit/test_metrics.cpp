@@ -124,7 +124,7 @@ TEST(ComputeMetrics, NothingUnsentMeansZeroAgeAndThirtyDays) {
     EXPECT_EQ(compute(r).get(Metric::ofd_block_days_left), 30.0);
 }
 
-TEST(ComputeMetrics, UnsentAgeUnknownWithoutTimestampOrCount) {
+TEST(ComputeMetrics, UnsentAgeUnknownWithoutTimestampWhenDocumentsAreUnsent) {
     Register r = healthy();
     r.unsent_docs = 2;
     r.first_unsent_doc_timestamp.reset();
@@ -134,11 +134,27 @@ TEST(ComputeMetrics, UnsentAgeUnknownWithoutTimestampOrCount) {
     EXPECT_EQ(m.get(Metric::ofd_block_days_left), std::nullopt);
 
     r.unsent_docs.reset();
-    r.first_unsent_doc_timestamp = now - hours{5};
+    r.first_unsent_doc_timestamp.reset();
     m = compute(r);
-    EXPECT_EQ(m.get(Metric::unsent_docs), std::nullopt);
     EXPECT_EQ(m.get(Metric::unsent_age_hours), std::nullopt);
-    EXPECT_EQ(m.get(Metric::ofd_block_days_left), std::nullopt);
+}
+
+// The timestamp of the oldest unsent document decides the 30-day block even when the count is
+// unknown or (inconsistently) 0: trusting the count there would be a wrong OK.
+TEST(ComputeMetrics, FirstUnsentTimestampWinsOverAMissingOrZeroCount) {
+    Register r = healthy();
+    r.unsent_docs.reset();
+    r.first_unsent_doc_timestamp = now - hours{5};
+    auto m = compute(r);
+    EXPECT_EQ(m.get(Metric::unsent_docs), std::nullopt);
+    EXPECT_EQ(m.get(Metric::unsent_age_hours), 5.0);
+    EXPECT_EQ(m.get(Metric::ofd_block_days_left), 30.0 - 5.0 / 24.0);
+
+    r.unsent_docs = 0;
+    r.first_unsent_doc_timestamp = now - hours{48};
+    m = compute(r);
+    EXPECT_EQ(m.get(Metric::unsent_age_hours), 48.0);
+    EXPECT_EQ(m.get(Metric::ofd_block_days_left), 28.0);
 }
 
 TEST(ComputeMetrics, FutureTimestampsClampAgesAtZero) {
