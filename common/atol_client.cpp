@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "common/errors.hpp"
+#include "common/utf8.hpp"
 
 namespace kkt {
 
@@ -39,7 +40,7 @@ AtolError tag_invoke(json::value_to_tag<AtolError>, const json::value& value) {
         if (!ec) error.code = number;
     }
     if (const json::value* text = object->if_contains("text"); text && text->is_string()) {
-        error.text = std::string(text->get_string());
+        error.text = valid_utf8(text->get_string());
     }
     return error;
 }
@@ -96,7 +97,7 @@ bool starts_json_object(std::string_view body) {
 std::optional<AtolError> atol_error_in(std::string_view body) {
     if (!starts_json_object(body)) return std::nullopt;
     json::error_code ec;
-    const json::value value = json::parse(body, ec);
+    const json::value value = json::parse(body, ec, {}, api_parse_options());
     if (ec || !value.is_object()) return std::nullopt;
     const json::value* error = value.get_object().if_contains("error");
     if (error == nullptr || !error->is_object()) return std::nullopt;
@@ -165,7 +166,7 @@ json::array parse_list_page(const std::string& body, std::size_t offset) {
     const std::string where = "register list page at offset " + std::to_string(offset);
     if (trim(body).empty()) throw ProtocolError("the " + where + " is empty");
     json::error_code ec;
-    json::value value = json::parse(body, ec);
+    json::value value = json::parse(body, ec, {}, api_parse_options());
     if (ec == json::error::incomplete) {
         throw ProtocolError("the " + where + " is truncated JSON (" + std::to_string(body.size()) +
                             " bytes)");
@@ -228,7 +229,7 @@ std::string AtolClient::token(const Deadline& deadline, bool force_new) {
     const HttpResponse response = http_.perform(request, deadline);
 
     json::error_code ec;
-    const json::value value = json::parse(response.body, ec);
+    const json::value value = json::parse(response.body, ec, {}, api_parse_options());
     if (ec || !value.is_object()) {
         if (response.status >= 500) {
             throw_failure<ApiError>(kAuthFailed, kAtolError, std::nullopt, response, request.url);

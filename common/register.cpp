@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/errors.hpp"
+#include "common/utf8.hpp"
 
 namespace kkt {
 
@@ -55,7 +56,7 @@ std::string trim(std::string_view s) {
 // Typed reads of one JSON value; nullopt for null or a wrong type.
 std::optional<std::string> as_string(const json::value& v) {
     if (!v.is_string()) return std::nullopt;
-    return std::string(v.get_string());
+    return valid_utf8(v.get_string());
 }
 
 // A JSON integer, or a double that holds a whole number in range (3.0 yes, 3.5 no).
@@ -160,7 +161,7 @@ const char* kind_name(json::kind k) {
 // freed at once). Throws ProtocolError naming `what` and the byte where parsing stopped.
 json::value parse_json(std::string_view text, const json::storage_ptr& storage,
                        std::string_view what) {
-    json::parser parser(storage);
+    json::parser parser(storage, api_parse_options());
     json::error_code ec;
     const std::size_t consumed = parser.write(text.data(), text.size(), ec);
     if (ec) {

@@ -12,7 +12,7 @@ namespace json = boost::json;
 using std::chrono::milliseconds;
 
 class Faults : public ::testing::Test {
-protected:
+  protected:
     Emulator emulator{{"--registers", "30", "--seed", "5"}};
     TempDir home;
     Env env{{"ATOL_KKT_CACHE_TTL", "0"}};
@@ -73,17 +73,17 @@ TEST_F(Faults, ServerErrorIsReportedWithItsStatus) {
 
 TEST_F(Faults, MalformedJsonIsAProtocolError) {
     emulator.set_faults({{"malformed", true}});
-    expect_error(list(), "malformed JSON");
+    expect_error(list(), "the register list page at offset 0 is malformed JSON");
 }
 
 TEST_F(Faults, TruncatedJsonIsAProtocolError) {
     emulator.set_faults({{"truncated", true}});
-    expect_error(list(), "malformed JSON");
+    expect_error(list(), "the register list page at offset 0 is truncated JSON");
 }
 
 TEST_F(Faults, EmptyBodyIsAProtocolError) {
     emulator.set_faults({{"empty_body", true}});
-    expect_error(list(), "malformed JSON");
+    expect_error(list(), "the register list page at offset 0 is empty");
 }
 
 TEST_F(Faults, OversizedBodyIsRefusedPastTheCap) {
@@ -115,9 +115,13 @@ TEST_F(Faults, ConnectionRefusedIsATransportError) {
     EXPECT_NE(r.err.find("127.0.0.1"), std::string::npos) << r.err;
 }
 
-TEST_F(Faults, NonUtf8StringsAreKeptNotFatal) {
+// A stray invalid byte must not cost the whole fleet's monitoring: it becomes U+FFFD and
+// every output stays valid UTF-8 (Boost.JSON's strict parse of our output proves it).
+TEST_F(Faults, NonUtf8StringsAreRepairedNotFatal) {
     emulator.set_faults({{"non_utf8", true}});
-    EXPECT_EQ(listed(list()), 30u);
+    auto r = list();
+    EXPECT_EQ(listed(r), 30u);
+    EXPECT_NE(r.out.find("\xEF\xBF\xBD"), std::string::npos);
 }
 
 }  // namespace
