@@ -24,8 +24,8 @@ struct RegisterStatus {
 
 struct Fleet {
     std::vector<RegisterStatus> registers;  // in API order
-    TimePoint now{};                         // the moment metrics were computed for
-    std::optional<TimePoint> fetched_at;     // when the list came from the API
+    TimePoint now{};                        // the moment metrics were computed for
+    std::optional<TimePoint> fetched_at;    // when the list came from the API
     bool from_cache = false;
     std::size_t upstream_requests = 0;  // requests this run sent to the API
 };

@@ -42,15 +42,19 @@ Thresholds thresholds_from(const po::variables_map& vm) {
 
 }  // namespace
 
-bool wants_help(const std::vector<std::string>& args) { return has_flag(args, "-h", "--help"); }
+bool wants_help(const std::vector<std::string>& args) {
+    return has_flag(args, "-h", "--help");
+}
 bool wants_version(const std::vector<std::string>& args) {
     return has_flag(args, "-V", "--version");
 }
 
-std::string version_line() { return std::string("atol-kkt ") + ATOL_KKT_VERSION; }
+std::string version_line() {
+    return std::string("atol-kkt ") + ATOL_KKT_VERSION;
+}
 
-Invocation parse_invocation(const std::vector<std::string>& args, const po::options_description& extra,
-                            Log::Sink log_sink) {
+Invocation parse_invocation(const std::vector<std::string>& args,
+                            const po::options_description& extra, Log::Sink log_sink) {
     po::options_description all;
     all.add(common_options()).add(extra);
     EnvLookup env = process_environment();

@@ -31,8 +31,8 @@ struct Invocation {
 
 // Parses `args` (without the program name and subcommand) against common_options() plus
 // `extra`. `log_sink` receives -v lines. Throws ConfigError.
-Invocation parse_invocation(const std::vector<std::string>& args, const po::options_description& extra,
-                            Log::Sink log_sink);
+Invocation parse_invocation(const std::vector<std::string>& args,
+                            const po::options_description& extra, Log::Sink log_sink);
 
 // True when -h/--help or -V/--version was asked for (checked before validation, so that
 // they work even with an incomplete configuration).

@@ -53,9 +53,10 @@ int run_list(const Args& args) {
     extra.add_options()("json", "print JSON (an array of registers with metrics and state)");
     extra.add(threshold_options());
     if (wants_help(args)) {
-        print_help("Usage: atol-kkt list [OPTIONS]\n\nShows every selected register with its "
-                   "metrics and state, worst first.",
-                   extra);
+        print_help(
+            "Usage: atol-kkt list [OPTIONS]\n\nShows every selected register with its "
+            "metrics and state, worst first.",
+            extra);
         return 0;
     }
     return guarded([&] {
@@ -84,16 +85,17 @@ int run_get(const Args& args) {
     po::options_description extra("Get options");
     extra.add(threshold_options());
     if (wants_help(args)) {
-        print_help("Usage: atol-kkt get SERIAL [OPTIONS]\n\nPrints one register (from the "
-                   "single-register endpoint) with its metrics and state as JSON.",
-                   extra);
+        print_help(
+            "Usage: atol-kkt get SERIAL [OPTIONS]\n\nPrints one register (from the "
+            "single-register endpoint) with its metrics and state as JSON.",
+            extra);
         return 0;
     }
     return guarded([&] {
         Invocation inv = parse_invocation(args, extra, stderr_sink());
-        if (inv.positional.size() != 1)
-            throw ConfigError("get takes exactly one SERIAL argument");
-        RegisterStatus status = load_register(inv.context(), inv.thresholds, inv.positional.front());
+        if (inv.positional.size() != 1) throw ConfigError("get takes exactly one SERIAL argument");
+        RegisterStatus status =
+            load_register(inv.context(), inv.thresholds, inv.positional.front());
         std::cout << boost::json::serialize(boost::json::value_from(status)) << "\n";
         note_test_mode(inv.config);
         return 0;

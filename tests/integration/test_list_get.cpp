@@ -15,7 +15,9 @@ namespace json = boost::json;
 
 constexpr const char* fixed_now = "2026-11-28T12:00:00Z";
 
-json::array parse_array(const std::string& text) { return json::parse(text).as_array(); }
+json::array parse_array(const std::string& text) {
+    return json::parse(text).as_array();
+}
 
 // The generated fleet, as the emulator serves it (same seed and now).
 json::array dumped_fleet(int registers, int seed) {
@@ -36,7 +38,7 @@ std::optional<double> iso_hours_until(const json::object& o, const char* key, Ti
 }
 
 class ListGet : public ::testing::Test {
-protected:
+  protected:
     Emulator emulator{{"--registers", "50", "--seed", "3", "--now", fixed_now}};
     TempDir home;
     Env env{{"ATOL_KKT_NOW", fixed_now}};
@@ -50,7 +52,8 @@ TEST_F(ListGet, ListJsonHasEveryRegisterWithMetricsComputedFromTheApiFields) {
     ASSERT_EQ(listed.size(), 50u);
 
     std::map<std::string, json::object> by_serial;
-    for (auto& v : listed) by_serial[std::string(v.at("serial_number").as_string())] = v.as_object();
+    for (auto& v : listed)
+        by_serial[std::string(v.at("serial_number").as_string())] = v.as_object();
     ASSERT_EQ(by_serial.size(), 50u);
 
     const TimePoint now = *parse_iso8601(fixed_now);
@@ -73,9 +76,10 @@ TEST_F(ListGet, ListJsonHasEveryRegisterWithMetricsComputedFromTheApiFields) {
             EXPECT_EQ(out.at("ofd_block_days_left").to_number<double>(), 30.0) << serial;
         } else if (unsent->is_int64() && unsent->as_int64() > 0) {
             const char* key = raw.contains("firstUnsetDocTimestamp") ? "firstUnsetDocTimestamp"
-                                                                      : "firstUnsentDocTimestamp";
+                                                                     : "firstUnsentDocTimestamp";
             if (auto h = iso_hours_until(raw, key, now)) {
-                EXPECT_NEAR(out.at("unsent_age_hours").to_number<double>(), std::max(0.0, -*h), 0.001)
+                EXPECT_NEAR(out.at("unsent_age_hours").to_number<double>(), std::max(0.0, -*h),
+                            0.001)
                     << serial;
                 ++checked_unsent;
             }

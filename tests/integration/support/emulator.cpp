@@ -103,17 +103,22 @@ std::string Emulator::control(const std::string& method, const std::string& path
 boost::json::object Emulator::stats() const {
     return boost::json::parse(control("GET", "/_emulator/stats", "")).as_object();
 }
-void Emulator::reset_stats() const { control("POST", "/_emulator/reset-stats", "{}"); }
+void Emulator::reset_stats() const {
+    control("POST", "/_emulator/reset-stats", "{}");
+}
 void Emulator::set_faults(const boost::json::object& faults) const {
     control("POST", "/_emulator/faults", boost::json::serialize(faults));
 }
-void Emulator::expire_tokens() const { control("POST", "/_emulator/expire-tokens", "{}"); }
+void Emulator::expire_tokens() const {
+    control("POST", "/_emulator/expire-tokens", "{}");
+}
 void Emulator::set_fleet(const std::string& fleet_json) const {
     control("POST", "/_emulator/fleet", fleet_json);
 }
 
-RunResult atol_kkt(const Emulator& emulator, const TempDir& home, const std::vector<std::string>& args,
-                   const Env& extra, std::chrono::milliseconds limit) {
+RunResult atol_kkt(const Emulator& emulator, const TempDir& home,
+                   const std::vector<std::string>& args, const Env& extra,
+                   std::chrono::milliseconds limit) {
     return run_program(ATOL_KKT_BIN, args, base_env(emulator, home, extra), limit);
 }
 

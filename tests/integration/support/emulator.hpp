@@ -10,14 +10,14 @@
 namespace kkt::testing {
 
 class Emulator {
-public:
+  public:
     explicit Emulator(std::vector<std::string> args = {});
     ~Emulator();
     Emulator(const Emulator&) = delete;
     Emulator& operator=(const Emulator&) = delete;
 
     const std::string& url() const { return url_; }  // "http://127.0.0.1:PORT/api"
-    std::string control_url() const;                // "http://127.0.0.1:PORT"
+    std::string control_url() const;                 // "http://127.0.0.1:PORT"
 
     boost::json::object stats() const;
     void reset_stats() const;
@@ -25,7 +25,7 @@ public:
     void expire_tokens() const;
     void set_fleet(const std::string& fleet_json) const;
 
-private:
+  private:
     std::string control(const std::string& method, const std::string& path,
                         const std::string& body) const;
     int pid_ = -1;
@@ -35,8 +35,9 @@ private:
 
 // Runs the built atol-kkt with `args`, a private cache dir under `home`, the emulator as the
 // base URL, and `extra` environment on top.
-RunResult atol_kkt(const Emulator& emulator, const TempDir& home, const std::vector<std::string>& args,
-                   const Env& extra = {}, std::chrono::milliseconds limit = std::chrono::seconds(30));
+RunResult atol_kkt(const Emulator& emulator, const TempDir& home,
+                   const std::vector<std::string>& args, const Env& extra = {},
+                   std::chrono::milliseconds limit = std::chrono::seconds(30));
 
 // The same binary, started as check_atol_kkt (argv[0] via a symlink in `home`).
 RunResult check_atol_kkt(const Emulator& emulator, const TempDir& home,

@@ -23,7 +23,8 @@ struct Pipe {
     int read = -1, write = -1;
     Pipe() {
         int fds[2];
-        if (pipe2(fds, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+        if (pipe2(fds, O_CLOEXEC) != 0)
+            throw std::system_error(errno, std::generic_category(), "pipe");
         read = fds[0];
         write = fds[1];
     }
@@ -103,8 +104,10 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
 }
 
 TempDir::TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "atol-kkt-test-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::system_error(errno, std::generic_category(), "mkdtemp");
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "atol-kkt-test-XXXXXX").string();
+    if (!mkdtemp(pattern.data()))
+        throw std::system_error(errno, std::generic_category(), "mkdtemp");
     path_ = pattern;
 }
 
@@ -113,7 +116,8 @@ TempDir::~TempDir() {
     std::filesystem::remove_all(path_, ec);
 }
 
-std::string TempDir::write(const std::string& name, const std::string& content, unsigned mode) const {
+std::string TempDir::write(const std::string& name, const std::string& content,
+                           unsigned mode) const {
     const std::string file = path_ + "/" + name;
     {
         std::ofstream f(file, std::ios::binary | std::ios::trunc);

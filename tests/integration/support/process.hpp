@@ -24,16 +24,17 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
 
 // A private temporary directory, removed with its contents on destruction.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
     const std::string& path() const { return path_; }
     // Writes a file below the directory with the given mode; returns its path.
-    std::string write(const std::string& name, const std::string& content, unsigned mode = 0600) const;
+    std::string write(const std::string& name, const std::string& content,
+                      unsigned mode = 0600) const;
 
-private:
+  private:
     std::string path_;
 };
 
