@@ -228,14 +228,15 @@ int run_check(const Args& args) {
         out = nagios::error_output(std::current_exception(), states, timeout,
                                    settings ? &*settings : nullptr);
     }
+    State state = out.state;
     std::string text;
     try {
         text = nagios::render(with_log(std::move(out), log));
     } catch (...) {
         text = "ATOL KKT UNKNOWN - internal error while printing the result\n";
-        out.state = State::unknown;
+        state = State::unknown;
     }
-    const int code = emit(gate, text, nagios::exit_code(out.state));
+    const int code = emit(gate, text, nagios::exit_code(state));
     watchdog.reset();
     return code;
 }
