@@ -3,6 +3,7 @@
 // snake_case, every metric, the state and its reasons. Unknown values are null. Key order is
 // fixed. Used by `get`, `list --json` and the Zabbix master item, so they agree.
 #include <boost/json/value.hpp>
+#include <string>
 
 #include "common/fleet.hpp"
 
@@ -12,5 +13,10 @@ void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const Regist
 
 // Decimal metrics rounded to 3 places so outputs do not show float noise.
 double round3(double value);
+
+// Compact JSON text like boost::json::serialize, but with decimals written plainly in the C
+// locale (8.35, 30, -2.4) where Boost 1.81 writes 8.35E0, 3E1: what people and Zabbix
+// preprocessing read. Key order is kept; a NaN or infinity (never a metric) becomes null.
+std::string to_json_text(const boost::json::value& v);
 
 }  // namespace kkt
