@@ -1,0 +1,42 @@
+#pragma once
+// `zabbix get SERIAL KEY`: one value of one register, as the text a Zabbix agent item gets.
+// KEY is any key of the register's JSON element (status_json): the metrics, the raw fields,
+// state and reasons — so a simple item and a JSONPath on the master item see the same thing.
+#include <boost/json/value.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/errors.hpp"
+#include "common/fleet.hpp"
+
+namespace kkt::zabbix {
+
+// A value Zabbix cannot have: unknown register, unknown key, unknown value. The message is
+// the one line the item shows as its error.
+class ItemError : public Error {
+  public:
+    using Error::Error;
+};
+
+// Every key `item_value` accepts, in the element's order.
+const std::vector<std::string>& item_keys();
+
+// ItemError ("unknown metric 'x' (valid: …)") unless `key` is one of item_keys().
+void check_item_key(std::string_view key);
+
+// The text of one JSON value for Zabbix: strings as they are, numbers in the C locale,
+// booleans as 1/0 (numeric items), arrays and objects as compact JSON; nullopt for null.
+std::optional<std::string> format_item_value(const boost::json::value& value);
+
+// The value of `key` for `status`. ItemError for a key no element has, or a value that is
+// unknown ("register X: fn_days_left is unknown (the API gave no valid
+// fiscalStorageExpiration)").
+std::string item_value(const RegisterStatus& status, std::string_view key);
+
+// The register with this serial number in the fleet; ItemError ("register X not found in the
+// account") when there is none.
+const RegisterStatus& find_register(const Fleet& fleet, std::string_view serial);
+
+}  // namespace kkt::zabbix

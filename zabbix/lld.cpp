@@ -1,0 +1,49 @@
+#include "zabbix/lld.hpp"
+
+#include <boost/json.hpp>
+
+#include "common/status_json.hpp"
+
+namespace kkt::zabbix {
+namespace {
+
+boost::json::string text_or_empty(const std::optional<std::string>& value) {
+    return value ? boost::json::string(*value) : boost::json::string();
+}
+
+}  // namespace
+
+boost::json::array discovery_json(const std::vector<const RegisterStatus*>& registers) {
+    boost::json::array out;
+    out.reserve(registers.size());
+    for (const RegisterStatus* status : registers) {
+        const Register& r = status->reg;
+        if (!r.serial_number) continue;
+        boost::json::object macros;
+        macros.reserve(std::size(lld_macros));
+        macros["{#SERIAL}"] = text_or_empty(r.serial_number);
+        macros["{#RNM}"] = text_or_empty(r.registration_number);
+        macros["{#DEVICE}"] = text_or_empty(r.device_number);
+        macros["{#GROUP}"] = text_or_empty(r.group_code);
+        macros["{#INN}"] = text_or_empty(r.fiscal_storage_inn);
+        macros["{#ADDRESS}"] = text_or_empty(r.fiscal_storage_payment_address);
+        macros["{#FN_SERIAL}"] = text_or_empty(r.fiscal_storage_serial_number);
+        out.emplace_back(std::move(macros));
+    }
+    return out;
+}
+
+boost::json::array registers_json(const std::vector<const RegisterStatus*>& registers) {
+    boost::json::array out;
+    out.reserve(registers.size());
+    for (const RegisterStatus* status : registers) out.push_back(boost::json::value_from(*status));
+    return out;
+}
+
+std::string to_output(const boost::json::array& document) {
+    std::string text = to_json_text(document);
+    text += '\n';
+    return text;
+}
+
+}  // namespace kkt::zabbix

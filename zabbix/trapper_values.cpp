@@ -1,0 +1,55 @@
+#include "zabbix/trapper_values.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "common/errors.hpp"
+#include "common/status_json.hpp"
+#include "zabbix/lld.hpp"
+
+namespace kkt::zabbix {
+
+std::vector<TrapperItem> parse_trapper_items(std::string_view list) {
+    std::vector<TrapperItem> items;
+    while (true) {
+        const auto comma = list.find(',');
+        const std::string_view name = list.substr(0, comma);
+        TrapperItem item;
+        if (name == "registers")
+            item = TrapperItem::registers;
+        else if (name == "discovery")
+            item = TrapperItem::discovery;
+        else
+            throw ConfigError("unknown trapper item '" + std::string(name) +
+                              "' in --items (valid: registers, discovery)");
+        if (std::find(items.begin(), items.end(), item) != items.end())
+            throw ConfigError("trapper item '" + std::string(name) + "' given twice in --items");
+        items.push_back(item);
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+    }
+    return items;
+}
+
+std::string trapper_key(TrapperItem item, const std::optional<std::string>& profile) {
+    std::string key = item == TrapperItem::registers ? "atol.kkt.registers" : "atol.kkt.discovery";
+    if (profile) key += "[" + *profile + "]";
+    return key;
+}
+
+std::vector<SenderValue> trapper_values(const std::vector<TrapperItem>& items,
+                                        const std::vector<const RegisterStatus*>& registers,
+                                        const std::string& host,
+                                        const std::optional<std::string>& profile,
+                                        std::int64_t clock) {
+    std::vector<SenderValue> values;
+    for (TrapperItem item : items) {
+        const boost::json::array document =
+            item == TrapperItem::registers ? registers_json(registers) : discovery_json(registers);
+        values.push_back(
+            SenderValue{host, trapper_key(item, profile), to_json_text(document), clock});
+    }
+    return values;
+}
+
+}  // namespace kkt::zabbix

@@ -1,0 +1,31 @@
+#pragma once
+// What `zabbix send` pushes: the template's master item (the registers JSON) and the
+// discovery JSON, as values of trapper items whose keys are the agent keys
+// (atol.kkt.registers[<profile>], atol.kkt.discovery[<profile>]), so switching the template's
+// items from "Zabbix agent" to "Zabbix trapper" is the whole change on the Zabbix side.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/fleet.hpp"
+#include "zabbix/sender.hpp"
+
+namespace kkt::zabbix {
+
+enum class TrapperItem { registers, discovery };
+
+// "registers,discovery" (any order, no repeats) -> the items. ConfigError for anything else.
+std::vector<TrapperItem> parse_trapper_items(std::string_view list);
+
+// "atol.kkt.registers[shop]", or "atol.kkt.registers" without a profile.
+std::string trapper_key(TrapperItem item, const std::optional<std::string>& profile);
+
+// One value per item, for Zabbix host `host`, stamped with `clock` (seconds since the epoch).
+std::vector<SenderValue> trapper_values(const std::vector<TrapperItem>& items,
+                                        const std::vector<const RegisterStatus*>& registers,
+                                        const std::string& host,
+                                        const std::optional<std::string>& profile,
+                                        std::int64_t clock);
+
+}  // namespace kkt::zabbix
