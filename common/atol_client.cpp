@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_set>
 #include <utility>
 
@@ -132,6 +133,31 @@ template <class ErrorType>
                     error ? error->text : std::string());
 }
 
+// A 429 or 503 with Retry-After: the server says when to come back. It gets one more try
+// when that wait still leaves kTimeAfterRetryWait of the run for the request itself; else the
+// answer goes back to the caller at once, whose error message names the retry-after.
+constexpr std::chrono::milliseconds kTimeAfterRetryWait{200};
+
+bool asks_to_retry_later(const HttpResponse& response) {
+    return (response.status == 429 || response.status == 503) && response.retry_after_seconds;
+}
+
+HttpResponse perform_respecting_retry_after(HttpTransport& http, const HttpRequest& request,
+                                            const Deadline& deadline, AtolClientStats& stats,
+                                            bool auth) {
+    auto send = [&] {
+        ++stats.requests;
+        if (auth) ++stats.auth_requests;
+        return http.perform(request, deadline);
+    };
+    HttpResponse response = send();
+    if (!asks_to_retry_later(response)) return response;
+    const auto wait = std::chrono::seconds(*response.retry_after_seconds);
+    if (wait + kTimeAfterRetryWait > deadline.remaining()) return response;
+    std::this_thread::sleep_for(wait);
+    return send();
+}
+
 bool is_token_rejection(const std::optional<AtolError>& error, long status) {
     if (status == 401) return true;
     return error && error->code && (*error->code == 10 || *error->code == 11);
@@ -224,9 +250,8 @@ std::string AtolClient::token(const Deadline& deadline, bool force_new) {
     request.headers = {kContentTypeHeader, kAcceptJson};
     request.body =
         json::serialize(json::value_from(Credentials{options_.login, options_.password}));
-    ++stats_.requests;
-    ++stats_.auth_requests;
-    const HttpResponse response = http_.perform(request, deadline);
+    const HttpResponse response =
+        perform_respecting_retry_after(http_, request, deadline, stats_, /*auth=*/true);
 
     json::error_code ec;
     const json::value value = json::parse(response.body, ec, {}, api_parse_options());
@@ -272,8 +297,8 @@ HttpResponse AtolClient::authorized_get(const std::string& url, bool hal,
         request.url = url;
         request.headers = {"Token: " + token(deadline, /*force_new=*/renewed), kContentTypeHeader,
                            hal ? kAcceptHal : kAcceptJson};
-        ++stats_.requests;
-        HttpResponse response = http_.perform(request, deadline);
+        HttpResponse response =
+            perform_respecting_retry_after(http_, request, deadline, stats_, /*auth=*/false);
 
         std::optional<AtolError> error;
         if (response.status >= 400 || starts_json_object(response.body)) {
