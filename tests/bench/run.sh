@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# The benchmark of issue 5: check_atol_kkt and `atol-kkt zabbix registers` against the curl
+# floor and the curl|jq alternative, on emulated fleets of 100, 10,000 and 100,000 registers;
+# 200 concurrent cold checks (single flight); startup cost. Prints figures, asserts nothing
+# about speed (it is not a CTest test): a slow machine gives slow figures, not a failure.
+#
+#   tests/bench/run.sh BUILD_DIR [--sizes "100 10000 100000"] [--runs N] [--jq-runs N]
+#                      [--concurrent N] [--concurrent-sizes "100 10000"] [--startup-runs N]
+#
+# BUILD_DIR holds a built atol-kkt and atol-kkt-emulator (a Release build for real figures:
+# cmake -B build-perf -DCMAKE_BUILD_TYPE=Release && ninja -C build-perf atol-kkt atol-kkt-emulator).
+# Times are wall-clock medians of N runs (bash's EPOCHREALTIME around the process); peak RSS is
+# /usr/bin/time's %M of one more run. "Now" is pinned (emulator --now, ATOL_KKT_NOW, jq NOW)
+# so the check and the jq script judge the same instant and must print the same counts.
+set -euo pipefail
+
+usage() {
+    sed -n '6,7p' "$0" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+}
+[[ $# -ge 1 ]] || usage
+build_dir=$(cd "$1" && pwd)
+shift
+sizes="100 10000 100000"
+runs=7
+jq_runs=""
+concurrent=200
+# 200 checks at 100k each hold the whole list in memory: more than this machine's RAM, so
+# the concurrency run uses the smaller fleets unless asked.
+concurrent_sizes="100 10000"
+startup_runs=51
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+    --sizes) sizes=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --jq-runs) jq_runs=$2; shift 2 ;;
+    --concurrent) concurrent=$2; shift 2 ;;
+    --concurrent-sizes) concurrent_sizes=$2; shift 2 ;;
+    --startup-runs) startup_runs=$2; shift 2 ;;
+    *) usage ;;
+    esac
+done
+
+here=$(cd "$(dirname "$0")" && pwd)
+atol_kkt=$build_dir/plugin/atol-kkt
+emulator_bin=$build_dir/tests/emulator/atol-kkt-emulator
+jq_check=$here/curl_jq_check.sh
+for f in "$atol_kkt" "$emulator_bin"; do
+    [[ -x "$f" ]] || { echo "run.sh: $f not built" >&2; exit 1; }
+done
+for tool in curl jq /usr/bin/time; do
+    command -v "$tool" >/dev/null || { echo "run.sh: $tool is needed (apt-get install curl jq time)" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/atol-kkt-bench-XXXXXX)
+emulator_pid=""
+cleanup() {
+    [[ -n "$emulator_pid" ]] && kill "$emulator_pid" 2>/dev/null && wait "$emulator_pid" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+ln -s "$atol_kkt" "$work/check_atol_kkt"
+check=$work/check_atol_kkt
+
+# Only what this script sets reaches atol-kkt: no profile or config of the user's.
+for v in $(compgen -e); do [[ $v == ATOL_KKT_* ]] && unset "$v"; done
+now_iso=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+now_epoch=$(date -u -d "$now_iso" +%s)
+export ATOL_KKT_NOW=$now_iso HOME=$work LC_ALL=C.UTF-8
+page_size=1000
+login=v4-online-atol-ru
+password=iGFFuihss
+
+# --- measuring ---------------------------------------------------------------------------
+
+micros() { local t=${1/./}; echo $((10#$t)); }
+
+# measure LABEL RUNS SETUP CMD...: SETUP (a shell command) before each run, untimed; the
+# median/min/max wall time in ms and the peak RSS in MiB of CMD go into RESULT[LABEL].
+declare -A RESULT
+measure() {
+    local label=$1 n=$2 setup=$3
+    shift 3
+    local times=() i t0 t1
+    for ((i = 0; i < n; i++)); do
+        eval "$setup"
+        t0=$EPOCHREALTIME
+        "$@" >/dev/null 2>&1 || true
+        t1=$EPOCHREALTIME
+        times+=($(($(micros "$t1") - $(micros "$t0"))))
+    done
+    eval "$setup"
+    /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null 2>&1 || true
+    local rss_kib
+    rss_kib=$(tail -n1 "$work/rss")
+    local sorted
+    sorted=($(printf '%s\n' "${times[@]}" | sort -n))
+    RESULT[$label]="${sorted[$((n / 2))]} ${sorted[0]} ${sorted[$((n - 1))]} $rss_kib $n"
+}
+
+ms() { awk -v u="$1" 'BEGIN { printf "%.1f", u / 1000 }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
+median_of() { local r=(${RESULT[$1]}); echo "${r[0]}"; }
+rss_of() { local r=(${RESULT[$1]}); echo "${r[3]}"; }
+
+ROWS=()
+row() {  # row SIZE LABEL TEXT
+    local r=(${RESULT[$2]})
+    ROWS+=("$(printf '%-9s %-52s %10s %9s %9s %12s %5s' "$1" "$3" "$(ms "${r[0]}")" \
+        "$(ms "${r[1]}")" "$(ms "${r[2]}")" "$(mib "${r[3]}")" "${r[4]}")")
+}
+
+# --- the emulator ------------------------------------------------------------------------
+
+start_emulator() {  # start_emulator REGISTERS
+    stop_emulator
+    "$emulator_bin" --registers "$1" --seed 1 --now "$now_iso" --threads 2 \
+        >"$work/emulator.out" 2>"$work/emulator.err" &
+    emulator_pid=$!
+    local i
+    for ((i = 0; i < 100; i++)); do
+        url=$(head -n1 "$work/emulator.out" 2>/dev/null || true)
+        [[ "$url" == http* ]] && break
+        sleep 0.1  # the emulator builds its fleet first
+    done
+    [[ "$url" == http* ]] || { echo "run.sh: the emulator did not start" >&2; exit 1; }
+    control=${url%/api}
+    export ATOL_KKT_BASE_URL=$url
+    jq -n --arg login "$login" --arg pass "$password" '{login: $login, pass: $pass}' |
+        curl -sS -f -X POST -H 'Content-Type: application/json' --data-binary @- \
+            "$url/auth/v1/gettoken" | jq -r '"Token: " + .token' >"$work/token-header"
+}
+stop_emulator() {
+    if [[ -n "$emulator_pid" ]]; then
+        kill "$emulator_pid" 2>/dev/null || true
+        wait "$emulator_pid" 2>/dev/null || true
+        emulator_pid=""
+    fi
+}
+stats() { curl -sS -f "$control/_emulator/stats"; }
+reset_stats() { curl -sS -f -X POST "$control/_emulator/reset-stats" >/dev/null; }
+
+# The list pages the check asks for: limit=1000 from offset 0 until the empty page.
+page_args() {  # page_args REGISTERS
+    local offset
+    for ((offset = 0; offset <= $1; offset += page_size)); do
+        printf '%s\n' -o /dev/null "$url/kkt/v1/cash-registers?limit=$page_size&offset=$offset"
+    done
+}
+
+first_line() { { "$@" 2>/dev/null || true; } | head -n1 | cut -d'|' -f1 | sed 's/ \[test mode\]//; s/ *$//'; }
+
+# --- the runs ----------------------------------------------------------------------------
+
+echo "atol-kkt benchmark: $build_dir ($(grep -m1 CMAKE_BUILD_TYPE: "$build_dir/CMakeCache.txt" | cut -d= -f2))"
+echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "now pinned at $now_iso; page size $page_size; $runs runs per figure unless noted"
+echo
+
+declare -A RAW_BYTES COUNTS_AGREE WARM_REQUESTS
+for size in $sizes; do
+    echo "… $size registers" >&2
+    start_emulator "$size"
+    mapfile -t pages < <(page_args "$size")
+    npages=$((${#pages[@]} / 3))
+    cache=$work/cache-$size
+    export ATOL_KKT_CACHE_DIR=$cache
+    n_jq=${jq_runs:-$((size >= 100000 ? 3 : 5))}
+
+    # The raw JSON the API sends for the whole list.
+    RAW_BYTES[$size]=$(curl -sS -f -H @"$work/token-header" \
+        "$url/kkt/v1/cash-registers?limit=$size&offset=0" | wc -c)
+
+    measure "c$size" "$runs" : curl -sS -f -H @"$work/token-header" "${pages[@]}"
+    row "$size" "c$size" "(c) floor: curl -o /dev/null, $npages pages"
+
+    # Cold: the list expired (token and shift state kept): the steady state under a TTL.
+    measure "a_cold$size" "$runs" 'rm -f "$cache"/registers-*.json' "$check"
+    row "$size" "a_cold$size" "(a) check_atol_kkt cold (list expired)"
+    measure "a_fresh$size" "$runs" 'rm -rf "$cache"' "$check"
+    row "$size" "a_fresh$size" "(a) check_atol_kkt cold (empty cache dir, +gettoken)"
+    "$check" >/dev/null 2>&1 || true  # fill the cache
+    reset_stats
+    measure "a_warm$size" "$runs" : "$check"
+    WARM_REQUESTS[$size]=$(stats | jq .requests)
+    row "$size" "a_warm$size" "(a) check_atol_kkt warm (cache hit)"
+    serial=$(curl -sS -f -H @"$work/token-header" \
+        "$url/kkt/v1/cash-registers?limit=1&offset=$((size - 1))" | jq -r '.[0].serialNumber')
+    measure "a_one$size" "$runs" : "$check" --serial "$serial"
+    row "$size" "a_one$size" "(a) check_atol_kkt --serial (last register), warm"
+
+    measure "b_cold$size" "$runs" 'rm -f "$cache"/registers-*.json' "$atol_kkt" zabbix registers
+    row "$size" "b_cold$size" "(b) atol-kkt zabbix registers, cold (list expired)"
+    "$atol_kkt" zabbix registers >/dev/null 2>&1 || true
+    measure "b_warm$size" "$runs" : "$atol_kkt" zabbix registers
+    row "$size" "b_warm$size" "(b) atol-kkt zabbix registers, warm"
+
+    measure "d$size" "$n_jq" : env NOW="$now_epoch" PAGE_SIZE=$page_size "$jq_check" "$url"
+    row "$size" "d$size" "(d) curl_jq_check.sh"
+
+    rm -f "$cache"/registers-*.json
+    check_says=$(first_line "$check")
+    jq_says=$(first_line env NOW="$now_epoch" "$jq_check" "$url")
+    if [[ "$check_says" == "$jq_says" ]]; then COUNTS_AGREE[$size]="yes"; else
+        COUNTS_AGREE[$size]="NO"
+        echo "  check: $check_says" >&2
+        echo "  jq:    $jq_says" >&2
+    fi
+    ROWS+=("")
+done
+
+# Concurrency: N checks started at once on an empty cache dir.
+CONC=()
+for size in $concurrent_sizes; do
+    echo "… $concurrent concurrent cold checks, $size registers" >&2
+    start_emulator "$size"
+    cache=$work/concurrent-$size
+    export ATOL_KKT_CACHE_DIR=$cache
+    rm -rf "$cache" "$work/conc"
+    mkdir -p "$work/conc"
+    reset_stats
+    t0=$EPOCHREALTIME
+    pids=()
+    for ((i = 0; i < concurrent; i++)); do
+        "$check" >"$work/conc/$i.out" 2>/dev/null &
+        pids+=($!)
+    done
+    codes=()
+    for pid in "${pids[@]}"; do
+        rc=0
+        wait "$pid" || rc=$?
+        codes+=("$rc")
+    done
+    t1=$EPOCHREALTIME
+    s=$(stats)
+    distinct=$(for ((i = 0; i < concurrent; i++)); do head -n1 "$work/conc/$i.out" | cut -d'|' -f1; done | sort -u | wc -l)
+    code_text=$(printf '%s\n' "${codes[@]}" | sort | uniq -c | awk '{ printf "%s%s×exit %s", (NR > 1 ? ", " : ""), $1, $2 }')
+    CONC+=("$(printf '%-9s %6s checks in %7s ms: list_fetches=%s list_pages=%s auth=%s requests=%s; %s; %s distinct first line(s)' \
+        "$size" "$concurrent" "$(ms $(($(micros "$t1") - $(micros "$t0"))))" \
+        "$(jq .list_fetches <<<"$s")" "$(jq .list_pages <<<"$s")" "$(jq .auth <<<"$s")" \
+        "$(jq .requests <<<"$s")" "$code_text" "$distinct")")
+done
+stop_emulator
+
+# Startup: the bare process cost against /bin/true.
+echo "… startup" >&2
+measure true "$startup_runs" : /bin/true
+measure version "$startup_runs" : "$atol_kkt" --version
+measure check_version "$startup_runs" : "$check" --version
+
+printf '%-9s %-52s %10s %9s %9s %12s %5s\n' registers measurement "median ms" "min ms" "max ms" "peak RSS MiB" runs
+printf '%s\n' "${ROWS[@]}"
+echo "registers raw JSON MiB  (a)/(c) cold/floor  (d)/(a) jq/cold  peak RSS/raw: cold  warm  zabbix  warm requests  counts agree"
+for size in $sizes; do
+    raw=${RAW_BYTES[$size]}
+    printf '%-9s %12s  %18s  %15s  %18s %5s %7s %14s  %s\n' "$size" "$(mib $((raw / 1024)))" \
+        "$(ratio "$(median_of "a_cold$size")" "$(median_of "c$size")")" \
+        "$(ratio "$(median_of "d$size")" "$(median_of "a_cold$size")")" \
+        "$(ratio $(($(rss_of "a_cold$size") * 1024)) "$raw")" \
+        "$(ratio $(($(rss_of "a_warm$size") * 1024)) "$raw")" \
+        "$(ratio $(($(rss_of "b_warm$size") * 1024)) "$raw")" \
+        "${WARM_REQUESTS[$size]}" "${COUNTS_AGREE[$size]}"
+done
+echo
+echo "concurrent cold checks (one empty cache dir):"
+printf '%s\n' "${CONC[@]}"
+echo
+printf 'startup: /bin/true %s ms, atol-kkt --version %s ms, check_atol_kkt --version %s ms (medians of %s)\n' \
+    "$(ms "$(median_of true)")" "$(ms "$(median_of version)")" "$(ms "$(median_of check_version)")" "$startup_runs"
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
