@@ -1,5 +1,6 @@
 // From parsed options to the validated Config: mode, URL, credentials, cache dir, numeric
 // ranges, selection. Every refusal is a ConfigError naming the option and the accepted values.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -112,13 +113,21 @@ std::string password_of(const po::variables_map& vm, bool prod) {
         "password= in the config file");
 }
 
+// A home directory we can keep a cache under. Service users often have none: the Zabbix
+// agent's user has HOME=/nonexistent, so a HOME that is not a writable directory is skipped.
+bool usable_home(const std::string& home) {
+    struct stat st {};
+    return home.front() == '/' && ::stat(home.c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
+           ::access(home.c_str(), W_OK | X_OK) == 0;
+}
+
 // XDG says a relative XDG_CACHE_HOME is invalid and must be ignored.
 std::string cache_dir_of(const po::variables_map& vm, const EnvLookup& env) {
     if (auto dir = text_option(vm, "cache-dir")) return *dir;
     if (auto xdg = env("XDG_CACHE_HOME"); xdg && !xdg->empty() && xdg->front() == '/') {
         return *xdg + "/atol-kkt";
     }
-    if (auto home = env("HOME"); home && !home->empty() && home->front() == '/') {
+    if (auto home = env("HOME"); home && !home->empty() && usable_home(*home)) {
         return *home + "/.cache/atol-kkt";
     }
     return "/tmp/atol-kkt-" + std::to_string(::geteuid());

@@ -51,7 +51,7 @@ ParsedOptions parse(const std::vector<std::string>& args, const Env& env = {}) {
 
 Config configure(const std::vector<std::string>& args, const Env& env = {}) {
     Env with_home = env;
-    with_home.emplace("HOME", "/home/tester");
+    with_home.emplace("HOME", "/tmp");
     return make_config(parse(args, with_home).vm, lookup(with_home));
 }
 
@@ -82,7 +82,7 @@ TEST(Config, DefaultsAreTestModeWithTheDemoAccount) {
     EXPECT_EQ(config.max_pages, 1000u);
     EXPECT_EQ(config.verbosity, 0);
     EXPECT_FALSE(config.insecure);
-    EXPECT_EQ(config.cache_dir, "/home/tester/.cache/atol-kkt");
+    EXPECT_EQ(config.cache_dir, "/tmp/.cache/atol-kkt");
     EXPECT_TRUE(config.selection.empty());
 }
 
@@ -389,11 +389,13 @@ TEST(Config, CacheDirFallbacks) {
     EXPECT_EQ(configure({"--cache-dir", "/var/cache/x"}, {{"XDG_CACHE_HOME", "/xdg"}}).cache_dir,
               "/var/cache/x");
     EXPECT_EQ(configure({}, {{"XDG_CACHE_HOME", "/xdg"}}).cache_dir, "/xdg/atol-kkt");
-    EXPECT_EQ(configure({}, {{"XDG_CACHE_HOME", "relative"}}).cache_dir,
-              "/home/tester/.cache/atol-kkt");
-    auto no_home = lookup({});
-    EXPECT_EQ(make_config(parse({}).vm, no_home).cache_dir,
-              "/tmp/atol-kkt-" + std::to_string(::geteuid()));
+    const Env tmp_home{{"HOME", "/tmp"}, {"XDG_CACHE_HOME", "relative"}};
+    EXPECT_EQ(make_config(parse({}).vm, lookup(tmp_home)).cache_dir, "/tmp/.cache/atol-kkt");
+    const std::string fallback = "/tmp/atol-kkt-" + std::to_string(::geteuid());
+    EXPECT_EQ(make_config(parse({}).vm, lookup({})).cache_dir, fallback);
+    // Service users (the Zabbix agent's) have HOME=/nonexistent: fall back, do not fail.
+    const Env service_home{{"HOME", "/nonexistent"}};
+    EXPECT_EQ(make_config(parse({}).vm, lookup(service_home)).cache_dir, fallback);
 }
 
 TEST(Config, HelpTextListsEveryOptionAndNoPassword) {
