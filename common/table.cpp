@@ -2,36 +2,123 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
-#include <cstdio>
+#include <cmath>
+
+#include "common/format.hpp"
 
 namespace kkt {
 namespace {
 
-std::string decimal(std::optional<double> v, int places) {
-    if (!v) return "?";
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", places, *v);
-    return buf;
+constexpr std::size_t column_count = 10;
+enum Column : std::size_t {
+    state_column,
+    serial_column,
+    address_column,
+    fn_days_column,
+    fn_usage_column,
+    unsent_column,
+    unsent_age_column,
+    shift_column,
+    network_column,
+    problem_column,
+};
+using Row = std::array<std::string, column_count>;
+
+const Row header = {"STATE",  "SERIAL",     "ADDRESS", "ФН DAYS", "ФН %",
+                    "UNSENT", "UNSENT AGE", "SHIFT",   "NET",     "PROBLEM"};
+// Numbers right-aligned so their points line up; words left.
+constexpr std::array<bool, column_count> right_aligned = {false, false, false, true, true,
+                                                          true,  true,  true,  true, false};
+
+std::string decimal(std::optional<double> v) {
+    return v ? format_fixed(*v, 1) : "?";
 }
 
-std::string integer(std::optional<double> v) {
-    if (!v) return "?";
-    return std::to_string(static_cast<long long>(*v));
+std::string count(std::optional<double> v) {
+    return v ? format_number(std::round(*v)) : "?";
 }
 
-std::string pad(const std::string& text, std::size_t width, bool right) {
-    const std::size_t w = display_width(text);
-    if (w >= width) return text;
-    std::string spaces(width - w, ' ');
-    return right ? spaces + text : text + spaces;
+// "-" when there is nothing (no unsent document, no error), so problems stand out.
+std::string unsent_age(const Metrics& m) {
+    const auto age = m.get(Metric::unsent_age_hours);
+    if (!age) return "?";
+    const auto docs = m.get(Metric::unsent_docs);
+    if (*age == 0 && (!docs || *docs == 0)) return "-";
+    return format_fixed(*age, 1) + " h";
 }
+
+std::string shift(const Register& r, const Metrics& m) {
+    if (!r.is_shift_opened) return "?";
+    if (!*r.is_shift_opened) return "closed";
+    const auto hours = m.get(Metric::shift_open_hours);
+    return hours ? format_fixed(*hours, 1) + " h" : "?";
+}
+
+std::string network(const Metrics& m) {
+    const auto code = m.get(Metric::network_error);
+    if (!code) return "?";
+    return *code == 0 ? "-" : count(code);
+}
+
+std::string problem(const Evaluation& e) {
+    if (e.problems.empty()) return "";
+    std::string text = e.problems.front().reason;
+    if (e.problems.size() > 1) text += " (+" + std::to_string(e.problems.size() - 1) + " more)";
+    return text;
+}
+
+Row row_of(const RegisterStatus& s, const TableOptions& options) {
+    const Metrics& m = s.metrics;
+    const Register& r = s.reg;
+    return {std::string(state_name(s.evaluation.state)),
+            r.display_serial(),
+            r.fiscal_storage_payment_address
+                ? truncate_to_width(*r.fiscal_storage_payment_address, options.address_width)
+                : "?",
+            decimal(m.get(Metric::fn_days_left)),
+            decimal(m.get(Metric::fn_usage)),
+            count(m.get(Metric::unsent_docs)),
+            unsent_age(m),
+            shift(r, m),
+            network(m),
+            problem(s.evaluation)};
+}
+
+std::string_view colour_of(State s) {
+    switch (s) {
+        case State::ok:
+            return "\033[32m";  // green
+        case State::warning:
+            return "\033[33m";  // yellow
+        case State::critical:
+            return "\033[1;31m";  // bold red
+        case State::unknown:
+            return "\033[35m";  // magenta
+    }
+    return "";
+}
+constexpr std::string_view colour_reset = "\033[0m";
 
 }  // namespace
 
 std::size_t display_width(std::string_view utf8) {
     return static_cast<std::size_t>(
         std::count_if(utf8.begin(), utf8.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+std::string truncate_to_width(std::string_view utf8, std::size_t width) {
+    if (display_width(utf8) <= width) return std::string(utf8);
+    if (width == 0) return "";
+    // Keep width - 1 code points, then the ellipsis.
+    std::size_t kept = 0, end = 0;
+    while (end < utf8.size()) {
+        if ((utf8[end] & 0xC0) != 0x80) {
+            if (kept == width - 1) break;
+            ++kept;
+        }
+        ++end;
+    }
+    return std::string(utf8.substr(0, end)) + "…";
 }
 
 std::vector<const RegisterStatus*> worst_first(std::vector<const RegisterStatus*> registers) {
@@ -45,41 +132,56 @@ std::vector<const RegisterStatus*> worst_first(std::vector<const RegisterStatus*
     return registers;
 }
 
-std::string render_table(const std::vector<const RegisterStatus*>& registers) {
-    constexpr std::size_t columns = 9;
-    const std::array<std::string, columns> header = {"STATE",        "SERIAL",  "ADDRESS",
-                                                     "FN_DAYS",      "FN_%",    "UNSENT",
-                                                     "UNSENT_AGE_H", "SHIFT_H", "NET"};
-    const std::array<bool, columns> right = {false, false, false, true, true,
-                                             true,  true,  true,  true};
-    std::vector<std::array<std::string, columns>> rows;
+std::string render_table(const std::vector<const RegisterStatus*>& registers,
+                         const TableOptions& options) {
+    std::vector<Row> rows;
     rows.reserve(registers.size() + 1);
     rows.push_back(header);
-    for (const RegisterStatus* s : worst_first(registers)) {
-        const Metrics& m = s->metrics;
-        const Register& r = s->reg;
-        rows.push_back(
-            {std::string(state_name(s->evaluation.state)), r.display_serial(),
-             r.fiscal_storage_payment_address.value_or("?"),
-             decimal(m.get(Metric::fn_days_left), 1), decimal(m.get(Metric::fn_usage), 1),
-             integer(m.get(Metric::unsent_docs)), decimal(m.get(Metric::unsent_age_hours), 1),
-             decimal(m.get(Metric::shift_open_hours), 1), integer(m.get(Metric::network_error))});
-    }
-    std::array<std::size_t, columns> width{};
-    for (const auto& row : rows)
-        for (std::size_t c = 0; c < columns; ++c)
+    for (const RegisterStatus* s : registers) rows.push_back(row_of(*s, options));
+
+    std::array<std::size_t, column_count> width{};
+    for (const Row& row : rows)
+        for (std::size_t c = 0; c < column_count; ++c)
             width[c] = std::max(width[c], display_width(row[c]));
+
     std::string out;
-    for (const auto& row : rows) {
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const Row& row = rows[i];
         std::string line;
-        for (std::size_t c = 0; c < columns; ++c) {
+        for (std::size_t c = 0; c < column_count; ++c) {
             if (c) line += "  ";
-            line += c + 1 == columns ? (right[c] ? pad(row[c], width[c], true) : row[c])
-                                     : pad(row[c], width[c], right[c]);
+            const std::string spaces(width[c] - display_width(row[c]), ' ');
+            if (right_aligned[c]) line += spaces;
+            // Colour wraps the word only, so padding (and alignment) stays plain.
+            if (c == state_column && options.colour && i > 0) {
+                line += colour_of(registers[i - 1]->evaluation.state);
+                line += row[c];
+                line += colour_reset;
+            } else {
+                line += row[c];
+            }
+            if (!right_aligned[c] && c + 1 < column_count) line += spaces;
         }
-        out += line + "\n";
+        line.erase(line.find_last_not_of(' ') + 1);
+        out += line;
+        out += '\n';
     }
     return out;
+}
+
+std::string summary_line(const std::vector<const RegisterStatus*>& shown, std::size_t total,
+                         std::string_view notes) {
+    std::array<std::size_t, 4> by_state{};
+    for (const RegisterStatus* s : shown) ++by_state[static_cast<std::size_t>(s->evaluation.state)];
+    std::string line = std::to_string(shown.size());
+    if (shown.size() != total) line += " of " + std::to_string(total);
+    line += total == 1 ? " register: " : " registers: ";
+    line += std::to_string(by_state[static_cast<std::size_t>(State::critical)]) + " critical, ";
+    line += std::to_string(by_state[static_cast<std::size_t>(State::warning)]) + " warning, ";
+    line += std::to_string(by_state[static_cast<std::size_t>(State::unknown)]) + " unknown, ";
+    line += std::to_string(by_state[static_cast<std::size_t>(State::ok)]) + " ok";
+    line += notes;
+    return line;
 }
 
 }  // namespace kkt

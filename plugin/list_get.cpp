@@ -1,5 +1,8 @@
 // `atol-kkt list` and `atol-kkt get SERIAL`: the admin's direct look at the account.
+#include <unistd.h>
+
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <iostream>
 
 #include "common/errors.hpp"
@@ -46,16 +49,30 @@ void note_test_mode(const Config& config) {
         std::cerr << "atol-kkt: test mode (" << config.base_url << "); use --prod for production\n";
 }
 
+// Colours only for a person at a terminal: not when piped, not with NO_COLOR set
+// (no-color.org: present and not empty), not for TERM=dumb.
+bool terminal_wants_colour() {
+    if (!::isatty(STDOUT_FILENO)) return false;
+    const char* no_colour = std::getenv("NO_COLOR");
+    if (no_colour && *no_colour) return false;
+    const char* term = std::getenv("TERM");
+    return !(term && std::string_view(term) == "dumb");
+}
+
 }  // namespace
 
 int run_list(const Args& args) {
     po::options_description extra("List options");
-    extra.add_options()("json", "print JSON (an array of registers with metrics and state)");
+    extra.add_options()("json", "print JSON (an array of registers with metrics and state)")(
+        "csv",
+        "print CSV for spreadsheets (RFC 4180, UTF-8): the keys and values of --json, "
+        "unknown values empty");
     extra.add(threshold_options());
     if (wants_help(args)) {
         print_help(
             "Usage: atol-kkt list [OPTIONS]\n\nShows every selected register with its "
-            "metrics and state, worst first.",
+            "metrics and state, worst first: ? marks an unknown value, - none. Colours\n"
+            "only on a terminal (NO_COLOR=1 turns them off).",
             extra);
         return 0;
     }
@@ -63,6 +80,8 @@ int run_list(const Args& args) {
         Invocation inv = parse_invocation(args, extra, stderr_sink());
         if (!inv.positional.empty())
             throw ConfigError("list takes no arguments (got '" + inv.positional.front() + "')");
+        if (inv.vm.count("json") && inv.vm.count("csv"))
+            throw ConfigError("--json and --csv exclude each other");
         Fleet fleet = load_fleet(inv.context(), inv.thresholds);
         auto selected = worst_first(select(fleet, inv.config.selection));
         if (inv.vm.count("json")) {
@@ -71,10 +90,14 @@ int run_list(const Args& args) {
             for (const RegisterStatus* s : selected) out.push_back(boost::json::value_from(*s));
             std::cout << boost::json::serialize(out) << "\n";
             note_test_mode(inv.config);
+        } else if (inv.vm.count("csv")) {
+            std::cout << render_csv(selected);
+            note_test_mode(inv.config);
         } else {
-            std::cout << render_table(selected);
-            std::cout << selected.size() << " of " << fleet.registers.size() << " registers"
-                      << mode_note(inv.config) << (inv.config.insecure ? " [TLS not verified]" : "")
+            std::cout << render_table(selected, TableOptions{.colour = terminal_wants_colour()});
+            std::cout << summary_line(selected, fleet.registers.size(),
+                                      mode_note(inv.config) +
+                                          (inv.config.insecure ? " [TLS not verified]" : ""))
                       << "\n";
         }
         return 0;
