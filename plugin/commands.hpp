@@ -9,7 +9,8 @@ using Args = std::vector<std::string>;
 
 int run_list(const Args& args);
 int run_get(const Args& args);
-int run_check(const Args& args);   // nagios front end: plugin/check.cpp
-int run_zabbix(const Args& args);  // zabbix front end: plugin/zabbix.cpp
+int run_check(const Args& args);       // nagios front end: plugin/check.cpp
+int run_zabbix(const Args& args);      // zabbix front end: plugin/zabbix.cpp
+int run_prometheus(const Args& args);  // prometheus front end: plugin/prometheus.cpp
 
 }  // namespace kkt::plugin

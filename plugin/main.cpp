@@ -20,7 +20,8 @@ constexpr const char* usage_text =
     "  zabbix registers     all registers with metrics and state, for one master item\n"
     "  zabbix get SERIAL METRIC   one value\n"
     "  zabbix send          push values to a Zabbix server/proxy (sender protocol)\n"
-    "  list                 table of the registers with their metrics and state (--json)\n"
+    "  prometheus           the metrics in the Prometheus text format (--output FILE)\n"
+    "  list                 table of the registers with their metrics and state (--json, --csv)\n"
     "  get SERIAL           one register, JSON\n"
     "\n"
     "Run 'atol-kkt COMMAND --help' for the options of a command.\n";
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
     const Args rest(args.begin() + 1, args.end());
     if (command == "check") return run_check(rest);
     if (command == "zabbix") return run_zabbix(rest);
+    if (command == "prometheus") return run_prometheus(rest);
     if (command == "list") return run_list(rest);
     if (command == "get") return run_get(rest);
     if (command == "-h" || command == "--help" || command == "help") {

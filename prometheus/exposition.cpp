@@ -1,0 +1,203 @@
+#include "prometheus/exposition.hpp"
+
+#include <cmath>
+#include <unordered_set>
+
+#include "common/format.hpp"
+
+namespace kkt::prometheus {
+namespace {
+
+constexpr double seconds_per_hour = 3600;
+constexpr double seconds_per_day = 86400;
+
+constexpr std::array<Family, metric_count> families = {{
+    {Metric::fn_days_left, "atol_kkt_fn_time_left_seconds", seconds_per_day,
+     "Time left before the fiscal storage (FN) expires, seconds; negative when expired "
+     "(fn_days_left)"},
+    {Metric::fn_usage, "atol_kkt_fn_usage", 1,
+     "Fiscal storage (FN) memory used, percent (fn_usage)"},
+    {Metric::unsent_docs, "atol_kkt_unsent_docs", 1,
+     "Documents not yet confirmed by the OFD (unsent_docs)"},
+    {Metric::unsent_age_hours, "atol_kkt_unsent_age_seconds", seconds_per_hour,
+     "Age of the oldest document not confirmed by the OFD, seconds; 0 when none "
+     "(unsent_age_hours)"},
+    {Metric::ofd_block_days_left, "atol_kkt_ofd_block_time_left_seconds", seconds_per_day,
+     "Time left before the FN blocks for unsent documents (30-day OFD limit), seconds "
+     "(ofd_block_days_left)"},
+    {Metric::data_age_hours, "atol_kkt_data_age_seconds", seconds_per_hour,
+     "Time since the register last reported its status, seconds (data_age_hours)"},
+    {Metric::shift_open_hours, "atol_kkt_shift_open_seconds", seconds_per_hour,
+     "How long the current shift has been open (at least), seconds; 0 when closed "
+     "(shift_open_hours)"},
+    {Metric::network_error, "atol_kkt_network_error_code", 1,
+     "OFD link error code (networkErrorCode); 0 means no error (network_error)"},
+    {Metric::signed_documents, "atol_kkt_signed_documents", 1,
+     "Documents signed by the current FN (signed_documents)"},
+    {Metric::shift_number, "atol_kkt_shift_number", 1,
+     "Current (or last closed) shift number (shift_number)"},
+    {Metric::shift_receipts, "atol_kkt_shift_receipts", 1,
+     "Documents in the current (or last closed) shift (shift_receipts)"},
+}};
+
+constexpr bool families_match_metrics() {
+    for (std::size_t i = 0; i < families.size(); ++i)
+        if (static_cast<std::size_t>(families[i].metric) != i) return false;
+    return true;
+}
+static_assert(families_match_metrics(), "families must list metrics in enum order");
+
+void family_header(std::string& out, std::string_view name, std::string_view help) {
+    out += "# HELP ";
+    out += name;
+    out += ' ';
+    out += escape_help(help);
+    out += "\n# TYPE ";
+    out += name;
+    out += " gauge\n";
+}
+
+void sample(std::string& out, std::string_view name, std::string_view labels, double value) {
+    out += name;
+    out += labels;
+    out += ' ';
+    out += format_number(value);
+    out += '\n';
+}
+
+void label(std::string& out, std::string_view name, const std::optional<std::string>& value) {
+    if (out.size() > 1) out += ',';
+    out += name;
+    out += "=\"";
+    out += escape_label_value(value.value_or(""));
+    out += '"';
+}
+
+// {serial="…",group="…",inn="…",rnm="…",address="…"}; an unknown field is an empty value,
+// which Prometheus treats as the label being absent.
+std::string labels_of(const Register& r) {
+    std::string out = "{";
+    label(out, "serial", r.serial_number);
+    label(out, "group", r.group_code);
+    label(out, "inn", r.fiscal_storage_inn);
+    label(out, "rnm", r.registration_number);
+    label(out, "address", r.fiscal_storage_payment_address);
+    out += '}';
+    return out;
+}
+
+// Comment lines are single lines: a line feed in a message must not start a sample.
+std::string comment(std::string_view text) {
+    std::string out = "# ";
+    for (char c : text) out += (c == '\n' || c == '\r') ? ' ' : c;
+    out += '\n';
+    return out;
+}
+
+// Seconds and percentages to the millisecond, counts and codes whole: no float noise.
+double exported(const Family& f, double value) {
+    if (metric_info(f.metric).integer) return std::round(value);
+    return std::round(value * f.scale * 1000) / 1000;
+}
+
+void scrape_header(std::string& out, bool up, const ScrapeInfo& info) {
+    if (info.test_mode) out += comment("test mode: ATOL's test API; use --prod for production");
+    if (!info.tls_verified) out += comment("TLS verification is off (--insecure)");
+    family_header(out, "atol_kkt_up",
+                  "1 when the registers were read (from the ATOL API or its fresh cache), 0 when "
+                  "the scrape failed");
+    sample(out, "atol_kkt_up", "", up ? 1 : 0);
+    family_header(out, "atol_kkt_scrape_duration_seconds", "How long this atol-kkt run took");
+    sample(out, "atol_kkt_scrape_duration_seconds", "",
+           std::round(info.duration_seconds * 1000) / 1000);
+    family_header(out, "atol_kkt_test_mode",
+                  "1 when reading ATOL's test API (the default, --test), 0 for production");
+    sample(out, "atol_kkt_test_mode", "", info.test_mode ? 1 : 0);
+}
+
+}  // namespace
+
+const std::array<Family, metric_count>& metric_families() {
+    return families;
+}
+
+std::string escape_label_value(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '"')
+            out += "\\\"";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
+    }
+    return out;
+}
+
+std::string escape_help(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
+    }
+    return out;
+}
+
+std::string render_exposition(const std::vector<const RegisterStatus*>& registers,
+                              const std::vector<std::string>& missing, const ScrapeInfo& info) {
+    std::string out;
+    // Labels once per register; a repeated label set would be a duplicate series.
+    std::vector<std::pair<const RegisterStatus*, std::string>> rows;
+    rows.reserve(registers.size());
+    std::unordered_set<std::string> seen;
+    std::string skipped;
+    for (const RegisterStatus* s : registers) {
+        std::string labels = labels_of(s->reg);
+        if (!seen.insert(labels).second) {
+            skipped += comment("left out a register with the same labels as another: " + labels);
+            continue;
+        }
+        rows.emplace_back(s, std::move(labels));
+    }
+
+    scrape_header(out, true, info);
+    out += skipped;
+    family_header(out, "atol_kkt_registers",
+                  "Registers selected (by --serial, --group, --inn, "
+                  "--exclude-serial; all of the account by default)");
+    sample(out, "atol_kkt_registers", "", static_cast<double>(rows.size()));
+    if (!missing.empty()) {
+        family_header(out, "atol_kkt_register_not_found",
+                      "1 for each --serial the account does not have");
+        for (const std::string& serial : missing)
+            sample(out, "atol_kkt_register_not_found",
+                   "{serial=\"" + escape_label_value(serial) + "\"}", 1);
+    }
+    family_header(out, "atol_kkt_state",
+                  "Register state by the thresholds: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN");
+    for (const auto& [s, labels] : rows)
+        sample(out, "atol_kkt_state", labels, static_cast<double>(s->evaluation.state));
+    for (const Family& f : families) {
+        family_header(out, f.name, f.help);
+        for (const auto& [s, labels] : rows)
+            if (auto value = s->metrics.get(f.metric))
+                sample(out, f.name, labels, exported(f, *value));
+    }
+    return out;
+}
+
+std::string render_failure(std::string_view error, const ScrapeInfo& info) {
+    std::string out = comment("atol-kkt: " + std::string(error));
+    scrape_header(out, false, info);
+    return out;
+}
+
+}  // namespace kkt::prometheus

@@ -1,0 +1,48 @@
+#pragma once
+// The registers' metrics and states in the Prometheus text exposition format 0.0.4: one gauge
+// family per metric, labelled by register, plus the scrape's own families. Names follow
+// Prometheus conventions where the core's do not (promtool rejects hours and days in a name):
+// time metrics are in seconds, the network error is a code.
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/fleet.hpp"
+#include "common/metrics.hpp"
+
+namespace kkt::prometheus {
+
+struct Family {
+    Metric metric;
+    std::string_view name;  // "atol_kkt_fn_time_left_seconds"
+    double scale;           // core value × scale = exported value (86400 for days)
+    std::string_view help;
+};
+// One family per core metric, in the order of all_metrics().
+const std::array<Family, metric_count>& metric_families();
+
+// What the output says about the run itself.
+struct ScrapeInfo {
+    double duration_seconds = 0;
+    bool test_mode = false;
+    bool tls_verified = true;
+};
+
+// A successful scrape: every family with HELP and TYPE once, one sample per register and
+// known value (unknown values are left out, never 0), registers in the given order.
+// `missing` are --serial values the account does not have (atol_kkt_register_not_found).
+// A register whose labels repeat an earlier one's is left out with a comment, since
+// Prometheus would reject the duplicate series.
+std::string render_exposition(const std::vector<const RegisterStatus*>& registers,
+                              const std::vector<std::string>& missing, const ScrapeInfo& info);
+
+// A failed scrape: atol_kkt_up 0, the duration, and `error` as a comment line.
+std::string render_failure(std::string_view error, const ScrapeInfo& info);
+
+// Label value escaping of the text format: backslash, double quote and line feed.
+std::string escape_label_value(std::string_view text);
+// HELP text escaping: backslash and line feed.
+std::string escape_help(std::string_view text);
+
+}  // namespace kkt::prometheus
