@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
 #include <boost/json/value_to.hpp>
+#include <charconv>
 #include <stdexcept>
 
 #include "handlers.hpp"
@@ -35,11 +36,24 @@ Response post_faults(const Request& request, EmulatorState& state) {
     }
 }
 
-Response post_fleet(const Request& request, EmulatorState& state) {
+// ?after_pages=N stages the fleet instead: it is served once N more list pages have been.
+Response post_fleet(const Request& request, std::string_view query, EmulatorState& state) {
+    long after_pages = 0;
+    if (const auto text = query_parameter(query, "after_pages")) {
+        const auto [end, error] =
+            std::from_chars(text->data(), text->data() + text->size(), after_pages);
+        if (error != std::errc{} || end != text->data() + text->size() || after_pages < 0) {
+            return control_error(400, "fleet: after_pages must be a non-negative integer");
+        }
+    }
     try {
         auto fleet = FleetSnapshot::from_json_text(request.body());
         const std::size_t size = fleet->size();
-        state.set_fleet(std::move(fleet));
+        if (after_pages > 0) {
+            state.stage_fleet(std::move(fleet), after_pages);
+        } else {
+            state.set_fleet(std::move(fleet));
+        }
         return json_response(200, R"({"registers":)" + std::to_string(size) + "}");
     } catch (const std::exception& e) {
         return control_error(400, std::string("fleet: ") + e.what());
@@ -48,7 +62,8 @@ Response post_fleet(const Request& request, EmulatorState& state) {
 
 }  // namespace
 
-Response handle_control(const Request& request, std::string_view path, EmulatorState& state) {
+Response handle_control(const Request& request, std::string_view path, std::string_view query,
+                        EmulatorState& state) {
     const bool get = request.method() == http::verb::get;
     const bool post = request.method() == http::verb::post;
     if (path == "/_emulator/stats" && get) {
@@ -67,7 +82,7 @@ Response handle_control(const Request& request, std::string_view path, EmulatorS
         return ok();
     }
     if (path == "/_emulator/fleet" && get) return json_response(200, state.fleet()->readable());
-    if (path == "/_emulator/fleet" && post) return post_fleet(request, state);
+    if (path == "/_emulator/fleet" && post) return post_fleet(request, query, state);
     return control_error(404, "no such control endpoint (or wrong method): " + std::string(path));
 }
 
@@ -77,7 +92,8 @@ Response handle_request(const Request& request, EmulatorState& state) {
     if (parts.path == "/api" || parts.path.starts_with("/api/")) {
         return handle_api(request, parts.path, parts.query, state);
     }
-    if (parts.path.starts_with("/_emulator/")) return handle_control(request, parts.path, state);
+    if (parts.path.starts_with("/_emulator/"))
+        return handle_control(request, parts.path, parts.query, state);
     return api_error(404, 40, "Не найдено");
 }
 

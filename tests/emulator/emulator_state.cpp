@@ -72,6 +72,18 @@ std::shared_ptr<const FleetSnapshot> EmulatorState::fleet() const {
 void EmulatorState::set_fleet(std::shared_ptr<const FleetSnapshot> fleet) {
     std::lock_guard lock(mutex_);
     fleet_ = std::move(fleet);
+    staged_fleet_.reset();
+}
+
+void EmulatorState::stage_fleet(std::shared_ptr<const FleetSnapshot> fleet, long pages) {
+    std::lock_guard lock(mutex_);
+    if (pages <= 0) {
+        fleet_ = std::move(fleet);
+        staged_fleet_.reset();
+        return;
+    }
+    staged_fleet_ = std::move(fleet);
+    pages_before_staged_fleet_ = pages;
 }
 
 Faults EmulatorState::faults() const {
@@ -106,6 +118,10 @@ void EmulatorState::note_list_page_served() {
     std::lock_guard lock(mutex_);
     if (pages_before_token_expiry_ && *pages_before_token_expiry_ > 0) {
         --*pages_before_token_expiry_;
+    }
+    if (staged_fleet_ && --pages_before_staged_fleet_ <= 0) {
+        fleet_ = std::move(staged_fleet_);
+        staged_fleet_.reset();
     }
 }
 

@@ -67,6 +67,9 @@ class EmulatorState {
 
     std::shared_ptr<const FleetSnapshot> fleet() const;
     void set_fleet(std::shared_ptr<const FleetSnapshot> fleet);
+    // The fleet becomes `fleet` once `pages` more list pages have been served (0: at once):
+    // a list that grows or shrinks between the pages of one fetch, deterministically.
+    void stage_fleet(std::shared_ptr<const FleetSnapshot> fleet, long pages);
 
     Faults faults() const;
     // Replaces the faults and re-arms their counters (fail_count, expire_tokens_after_pages).
@@ -86,6 +89,8 @@ class EmulatorState {
     Faults faults_;
     long failures_left_ = 0;
     std::optional<long> pages_before_token_expiry_;
+    std::shared_ptr<const FleetSnapshot> staged_fleet_;
+    long pages_before_staged_fleet_ = 0;
 };
 
 }  // namespace emu

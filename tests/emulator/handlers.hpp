@@ -20,7 +20,8 @@ Response handle_api(const Request& request, std::string_view path, std::string_v
                     EmulatorState& state);
 
 // Test control: stats, faults, tokens, fleet.
-Response handle_control(const Request& request, std::string_view path, EmulatorState& state);
+Response handle_control(const Request& request, std::string_view path, std::string_view query,
+                        EmulatorState& state);
 
 // Applies the body faults (malformed, non-UTF-8, oversize, truncated, empty, slow) to a
 // successful data answer.

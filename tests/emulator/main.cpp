@@ -6,6 +6,7 @@
 #include <csignal>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -36,11 +37,11 @@ std::shared_ptr<const emu::FleetSnapshot> load_fleet(const emu::Options& options
     return emu::FleetSnapshot::from_generated(emu::generate_fleet(params));
 }
 
-std::string base_url(const boost::asio::ip::tcp::endpoint& endpoint) {
+std::string base_url(const boost::asio::ip::tcp::endpoint& endpoint, bool tls) {
     const auto address = endpoint.address();
     const std::string host =
         address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
-    return "http://" + host + ":" + std::to_string(endpoint.port()) + "/api";
+    return (tls ? "https://" : "http://") + host + ":" + std::to_string(endpoint.port()) + "/api";
 }
 
 int run(const emu::Options& options) {
@@ -57,7 +58,10 @@ int run(const emu::Options& options) {
     boost::asio::io_context io(static_cast<int>(options.threads));
     const boost::asio::ip::tcp::endpoint endpoint(boost::asio::ip::make_address(options.bind),
                                                   options.port);
-    emu::Server server(io, endpoint, state);
+    std::optional<boost::asio::ssl::context> tls;
+    if (options.tls_cert) tls.emplace(emu::make_tls_context(*options.tls_cert, *options.tls_key));
+    emu::Server server(io, endpoint, state, tls ? &*tls : nullptr);
+    const std::string url = base_url(server.local_endpoint(), tls.has_value());
     server.start();
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -66,10 +70,9 @@ int run(const emu::Options& options) {
         io.stop();
     });
 
-    std::cout << base_url(server.local_endpoint()) << std::endl;
+    std::cout << url << std::endl;
     if (options.verbose)
-        emu::log_line("serving " + std::to_string(state.fleet()->size()) + " registers at " +
-                      base_url(server.local_endpoint()));
+        emu::log_line("serving " + std::to_string(state.fleet()->size()) + " registers at " + url);
 
     std::vector<std::thread> threads;
     for (unsigned i = 1; i < options.threads; ++i) threads.emplace_back([&io] { io.run(); });

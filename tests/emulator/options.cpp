@@ -28,7 +28,9 @@ po::options_description describe(Options& o) {
         "bind", po::value(&o.bind)->default_value(o.bind), "address to listen on")(
         "port", po::value(&o.port)->default_value(o.port), "port; 0 = an ephemeral port")(
         "threads", po::value(&o.threads)->default_value(o.threads), "server threads")(
-        "verbose,v", po::bool_switch(&o.verbose), "log every request to stderr");
+        "verbose,v", po::bool_switch(&o.verbose), "log every request to stderr")(
+        "tls-cert", po::value<std::string>(), "serve HTTPS with this PEM certificate (chain)")(
+        "tls-key", po::value<std::string>(), "...and this PEM private key");
 
     po::options_description fleet("Fleet");
     fleet.add_options()("registers", po::value(&o.registers)->default_value(o.registers),
@@ -123,6 +125,13 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, std
     if (vm.count("password")) o.password = vm["password"].as<std::string>();
     if (vm.count("password-file"))
         o.password = first_line_of(vm["password-file"].as<std::string>());
+    if (vm.count("tls-cert") != vm.count("tls-key")) {
+        throw std::invalid_argument("give --tls-cert and --tls-key together");
+    }
+    if (vm.count("tls-cert")) {
+        o.tls_cert = vm["tls-cert"].as<std::string>();
+        o.tls_key = vm["tls-key"].as<std::string>();
+    }
     if (o.threads == 0) throw std::invalid_argument("--threads must be at least 1");
     if (o.token_ttl_seconds < 0) throw std::invalid_argument("--token-ttl must not be negative");
     o.faults = json::value_to<Faults>(json::value(faults_json(vm)));

@@ -22,6 +22,8 @@ struct Options {
     std::string password = "iGFFuihss";
     long token_ttl_seconds = 86400;
     bool verbose = false;
+    std::optional<std::string> tls_cert;  // PEM chain: serve HTTPS (with tls_key)
+    std::optional<std::string> tls_key;
     Faults faults;
 };
 

@@ -6,13 +6,17 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <cctype>
 #include <iostream>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
+#include <type_traits>
 
 #include "handlers.hpp"
 
@@ -21,29 +25,50 @@ namespace {
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using TlsStream = boost::beast::ssl_stream<tcp::socket>;
 using error_code = boost::system::error_code;
 
 std::atomic<bool> g_verbose{false};
 constexpr std::uint64_t kMaxRequestBody = 1ULL << 30;  // POST /_emulator/fleet can be big
 constexpr std::size_t kSlowBodyChunks = 20;
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection; Stream is tcp::socket (HTTP) or TlsStream (HTTPS, handshake first).
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+    static constexpr bool is_tls = std::is_same_v<Stream, TlsStream>;
+
   public:
-    Session(tcp::socket socket, EmulatorState& state)
+    Session(tcp::socket socket, EmulatorState& state) requires(!is_tls)
         : socket_(std::move(socket)), timer_(socket_.get_executor()), state_(state) {}
+    Session(tcp::socket socket, ssl::context& tls, EmulatorState& state) requires is_tls
+        : socket_(std::move(socket), tls),
+          timer_(socket_.get_executor()),
+          state_(state) {}
 
     void start() {
-        asio::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->read(); });
+        asio::dispatch(socket_.get_executor(), [self = this->shared_from_this()] {
+            if constexpr (is_tls) {
+                // A client that refuses the certificate ends here: nothing is read or counted.
+                self->socket_.async_handshake(ssl::stream_base::server, [self](error_code error) {
+                    if (error) return self->close();
+                    self->read();
+                });
+            } else {
+                self->read();
+            }
+        });
     }
 
   private:
     void read() {
         parser_.emplace();
         parser_->body_limit(kMaxRequestBody);
-        http::async_read_header(
-            socket_, buffer_, *parser_,
-            [self = shared_from_this()](error_code error, std::size_t) { self->on_header(error); });
+        http::async_read_header(socket_, buffer_, *parser_,
+                                [self = this->shared_from_this()](error_code error, std::size_t) {
+                                    self->on_header(error);
+                                });
     }
 
     // Answers "Expect: 100-continue" (curl sends it for big POST /_emulator/fleet bodies and
@@ -61,9 +86,10 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     void read_body() {
-        http::async_read(
-            socket_, buffer_, *parser_,
-            [self = shared_from_this()](error_code error, std::size_t) { self->on_read(error); });
+        http::async_read(socket_, buffer_, *parser_,
+                         [self = this->shared_from_this()](error_code error, std::size_t) {
+                             self->on_read(error);
+                         });
     }
 
     void on_read(error_code error) {
@@ -97,7 +123,7 @@ class Session : public std::enable_shared_from_this<Session> {
     void after(std::chrono::milliseconds delay, Next next) {
         if (delay.count() <= 0) return next();
         timer_.expires_after(delay);
-        timer_.async_wait([self = shared_from_this(), next](error_code error) {
+        timer_.async_wait([self = this->shared_from_this(), next](error_code error) {
             if (!error) next();
         });
     }
@@ -136,7 +162,7 @@ class Session : public std::enable_shared_from_this<Session> {
     void write(std::vector<asio::const_buffer> buffers, Next next) {
         buffers_ = std::move(buffers);
         asio::async_write(socket_, buffers_,
-                          [self = shared_from_this(), next](error_code error, std::size_t) {
+                          [self = this->shared_from_this(), next](error_code error, std::size_t) {
                               if (error) return self->close();
                               next();
                           });
@@ -146,16 +172,16 @@ class Session : public std::enable_shared_from_this<Session> {
         response_ = Response{};  // lets go of the fleet snapshot it may hold
         if (keep_alive_) return read();
         error_code ignored;
-        socket_.shutdown(tcp::socket::shutdown_send, ignored);
+        boost::beast::get_lowest_layer(socket_).shutdown(tcp::socket::shutdown_send, ignored);
         close();
     }
 
     void close() {
         error_code ignored;
-        socket_.close(ignored);
+        boost::beast::get_lowest_layer(socket_).close(ignored);
     }
 
-    tcp::socket socket_;
+    Stream socket_;
     asio::steady_timer timer_;
     EmulatorState& state_;
     boost::beast::flat_buffer buffer_;
@@ -169,8 +195,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
-Server::Server(asio::io_context& io, const tcp::endpoint& endpoint, EmulatorState& state)
-    : io_(io), acceptor_(io), state_(state) {
+Server::Server(asio::io_context& io, const tcp::endpoint& endpoint, EmulatorState& state,
+               ssl::context* tls)
+    : io_(io), acceptor_(io), state_(state), tls_(tls) {
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
     acceptor_.bind(endpoint);
@@ -189,9 +216,30 @@ void Server::stop() {
 void Server::accept() {
     acceptor_.async_accept(asio::make_strand(io_), [this](error_code error, tcp::socket socket) {
         if (error == asio::error::operation_aborted) return;
-        if (!error) std::make_shared<Session>(std::move(socket), state_)->start();
+        if (!error && tls_ != nullptr) {
+            std::make_shared<Session<TlsStream>>(std::move(socket), *tls_, state_)->start();
+        } else if (!error) {
+            std::make_shared<Session<tcp::socket>>(std::move(socket), state_)->start();
+        }
         accept();
     });
+}
+
+ssl::context make_tls_context(const std::string& cert_file, const std::string& key_file) {
+    ssl::context context(ssl::context::tls_server);
+    context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    error_code error;
+    context.use_certificate_chain_file(cert_file, error);
+    if (error) {
+        throw std::runtime_error("cannot load the TLS certificate " + cert_file + ": " +
+                                 error.message());
+    }
+    context.use_private_key_file(key_file, ssl::context::pem, error);
+    if (error) {
+        throw std::runtime_error("cannot load the TLS key " + key_file + ": " + error.message());
+    }
+    return context;
 }
 
 void set_verbose(bool verbose) {
