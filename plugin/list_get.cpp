@@ -43,10 +43,12 @@ std::string mode_note(const Config& config) {
     return config.test_mode() ? " [test mode]" : "";
 }
 
-// JSON has no place for it, so JSON outputs say "test mode" on stderr (every output must).
+// JSON has no place for them, so JSON outputs say "test mode" and "TLS not verified" on
+// stderr (every output must, as the table's footer and the check do).
 void note_test_mode(const Config& config) {
     if (config.test_mode())
         std::cerr << "atol-kkt: test mode (" << config.base_url << "); use --prod for production\n";
+    if (config.insecure) std::cerr << "atol-kkt: [TLS not verified] (--insecure)\n";
 }
 
 // Colours only for a person at a terminal: not when piped, not with NO_COLOR set
