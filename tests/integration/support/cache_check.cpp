@@ -1,0 +1,154 @@
+#include "integration/support/cache_check.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+namespace kkt::testing {
+namespace {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+std::string read_all(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+bool starts_with(const std::string& text, const char* prefix) {
+    return text.rfind(prefix, 0) == 0;
+}
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+    return text.size() >= suffix.size() &&
+           text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::optional<json::value> parse(const std::string& text) {
+    json::error_code ec;
+    json::value value = json::parse(text, ec);
+    if (ec) return std::nullopt;
+    return value;
+}
+
+bool is_iso_string(const json::value* v) {
+    return v && v->is_string() && v->get_string().size() >= 20;
+}
+
+std::string check_token(const std::string& text) {
+    auto value = parse(text);
+    if (!value || !value->is_object()) return "not a JSON object";
+    const auto& o = value->get_object();
+    const auto* token = o.if_contains("token");
+    if (!token || !token->is_string() || token->get_string().empty()) return "no token";
+    if (!is_iso_string(o.if_contains("expires_at"))) return "no expires_at";
+    return "";
+}
+
+std::string check_list(const std::string& text) {
+    const auto newline = text.find('\n');
+    if (newline == std::string::npos) return "no header line";
+    auto header = parse(text.substr(0, newline));
+    if (!header || !header->is_object()) return "header is not a JSON object";
+    const auto& h = header->get_object();
+    const auto* bytes = h.if_contains("bytes");
+    const auto* count = h.if_contains("count");
+    if (!bytes || !bytes->is_number() || !count || !count->is_number())
+        return "header lacks bytes/count";
+    if (!is_iso_string(h.if_contains("fetched_at"))) return "header lacks fetched_at";
+    const std::string body = text.substr(newline + 1);
+    if (body.size() != bytes->to_number<std::uint64_t>())
+        return "body is " + std::to_string(body.size()) + " bytes, header says " +
+               std::to_string(bytes->to_number<std::uint64_t>());
+    auto array = parse(body);
+    if (!array || !array->is_array()) return "body is not a JSON array";
+    if (array->get_array().size() != count->to_number<std::uint64_t>())
+        return "body holds " + std::to_string(array->get_array().size()) + " registers, header " +
+               std::to_string(count->to_number<std::uint64_t>());
+    for (const auto& element : array->get_array())
+        if (!element.is_object()) return "an element is not an object";
+    return "";
+}
+
+std::string check_shifts(const std::string& text) {
+    auto value = parse(text);
+    if (!value || !value->is_object()) return "not a JSON object";
+    for (const auto& [serial, seen] : value->get_object()) {
+        if (!seen.is_object() || !is_iso_string(seen.get_object().if_contains("first_seen_open")))
+            return "entry " + std::string(serial) + " is malformed";
+    }
+    return "";
+}
+
+}  // namespace
+
+std::string CacheInspection::summary() const {
+    if (problems.empty()) return "consistent";
+    std::string text;
+    for (const auto& p : problems) text += p + "\n";
+    return text;
+}
+
+CacheInspection inspect_cache(const std::string& dir) {
+    CacheInspection result;
+    struct stat dir_stat {};
+    if (lstat(dir.c_str(), &dir_stat) != 0) return result;
+    result.dir_exists = true;
+    if (!S_ISDIR(dir_stat.st_mode)) result.problems.push_back(dir + " is not a directory");
+    if ((dir_stat.st_mode & 0777) != 0700)
+        result.problems.push_back(dir + " has mode " + std::to_string(dir_stat.st_mode & 0777));
+    for (const auto& entry : fs::directory_iterator(dir)) {
+        const std::string name = entry.path().filename().string();
+        struct stat st {};
+        if (lstat(entry.path().c_str(), &st) != 0) continue;  // removed meanwhile
+        if (!S_ISREG(st.st_mode)) {
+            result.problems.push_back(name + " is not a regular file");
+            continue;
+        }
+        ++result.files;
+        if ((st.st_mode & 0777) != 0600 || st.st_uid != geteuid())
+            result.problems.push_back(name + " is not a 0600 file of ours");
+        if (starts_with(name, ".")) {
+            ++result.temp_leftovers;
+            continue;
+        }
+        const std::string text = read_all(entry.path());
+        std::string problem;
+        if (starts_with(name, "token-") && ends_with(name, ".json")) {
+            ++result.token_files;
+            problem = check_token(text);
+        } else if (starts_with(name, "registers-") && ends_with(name, ".json")) {
+            ++result.list_files;
+            problem = check_list(text);
+        } else if (starts_with(name, "shifts-") && ends_with(name, ".json")) {
+            ++result.shift_files;
+            problem = check_shifts(text);
+        } else if (ends_with(name, ".lock")) {
+            ++result.lock_files;
+        } else {
+            problem = "unexpected file";
+        }
+        if (!problem.empty()) result.problems.push_back(name + ": " + problem);
+    }
+    return result;
+}
+
+std::string cached_token(const std::string& dir) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (!starts_with(name, "token-")) continue;
+        auto value = parse(read_all(entry.path()));
+        if (value && value->is_object())
+            if (const auto* token = value->get_object().if_contains("token");
+                token && token->is_string())
+                return std::string(token->get_string());
+    }
+    return "";
+}
+
+}  // namespace kkt::testing

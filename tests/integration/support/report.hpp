@@ -1,0 +1,17 @@
+#pragma once
+// Rows of the README's "Reliability" table, written by the tests that observe them: when
+// ATOL_KKT_RELIABILITY_REPORT names a file, each row is appended to it as one Markdown table
+// line, so the table in the README is what a real run printed.
+#include <string>
+#include <vector>
+
+namespace kkt::testing {
+
+// Appends "| cell | cell | ... |" (cells escaped for Markdown) when the variable is set.
+void report_row(const std::vector<std::string>& cells);
+
+// Text fit for a table cell: `url` (an emulator's) shown as "<emulator>", newlines as " / ",
+// '|' escaped, trailing whitespace dropped.
+std::string table_cell(std::string text, const std::string& url = "");
+
+}  // namespace kkt::testing
