@@ -19,11 +19,12 @@ std::string state_column(State s) {
     return name + " ";
 }
 
+// Joined with ", ", not "; ": Nagios turns every ';' of the status line into ':'.
 std::string joined_reasons(const Evaluation& e) {
     std::string text;
     for (const Problem& p : e.problems) {
         if (p.state == State::ok) continue;
-        if (!text.empty()) text += "; ";
+        if (!text.empty()) text += ", ";
         text += p.reason;
     }
     return text;

@@ -73,8 +73,8 @@ TEST(CheckAggregation, SeveralProblemsOfOneRegisterShareItsLine) {
     const CheckRun run_ = run(fleet_of({assess(r)}));
     ASSERT_EQ(run_.lines().size(), 2u);
     EXPECT_EQ(run_.lines()[1],
-              "CRITICAL 00106709186412 (shop.example.ru): ФН expires in 2.4 days (2026-11-30); ФН "
-              "memory 85.0% full; network error 2: Ошибка сетевых настроек или нет соединения с "
+              "CRITICAL 00106709186412 (shop.example.ru): ФН expires in 2.4 days (2026-11-30), ФН "
+              "memory 85.0% full, network error 2: Ошибка сетевых настроек или нет соединения с "
               "сервером ОФД");
 }
 
