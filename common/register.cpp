@@ -278,7 +278,10 @@ std::string network_error_text(std::int64_t code) {
     return "unknown network error code " + std::to_string(code);
 }
 
-std::vector<Register> parse_register_list(std::string_view json_text) {
+namespace {
+
+// The list parsed whole into one arena: the reference behaviour, and every error message.
+std::vector<Register> parse_whole_register_list(std::string_view json_text) {
     json::monotonic_resource arena;
     const json::value root = parse_json(json_text, &arena, "register list");
     if (!root.is_array()) {
@@ -296,6 +299,65 @@ std::vector<Register> parse_register_list(std::string_view json_text) {
         registers.push_back(json::value_to<Register>(items[i]));
     }
     return registers;
+}
+
+std::size_t skip_json_space(std::string_view text, std::size_t pos) {
+    while (pos < text.size() &&
+           (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' || text[pos] == '\r'))
+        ++pos;
+    return pos;
+}
+
+// The list parsed one element at a time into a small reused arena: the DOM of a 100,000-register
+// list (about twice the text) never exists at once, and the arena stays in the CPU cache. Only
+// for a well-formed array of objects; nullopt on anything else, for the whole parse to report.
+std::optional<std::vector<Register>> parse_register_list_by_element(std::string_view text) {
+    json::parse_options options = api_parse_options();
+    // An element sits one level below the array: the same depth limit as the whole parse.
+    if (options.max_depth < 2) return std::nullopt;
+    --options.max_depth;
+    unsigned char parser_buffer[4096];
+    json::parser parser(json::storage_ptr(), options, parser_buffer, sizeof parser_buffer);
+    unsigned char element_buffer[16384];
+    json::monotonic_resource element_arena(element_buffer, sizeof element_buffer);
+
+    std::vector<Register> registers;
+    std::size_t pos = skip_json_space(text, 0);
+    if (pos == text.size() || text[pos] != '[') return std::nullopt;
+    pos = skip_json_space(text, pos + 1);
+    if (pos < text.size() && text[pos] == ']') {
+        pos = skip_json_space(text, pos + 1);
+        return pos == text.size() ? std::optional(std::move(registers)) : std::nullopt;
+    }
+    // Elements average a few hundred bytes: reserve once instead of growing the vector.
+    registers.reserve(text.size() / 512 + 1);
+    for (;;) {
+        if (pos == text.size() || text[pos] != '{') return std::nullopt;
+        json::error_code ec;
+        element_arena.release();
+        parser.reset(json::storage_ptr(&element_arena));
+        pos += parser.write_some(text.data() + pos, text.size() - pos, ec);
+        if (ec) return std::nullopt;
+        {
+            const json::value element = parser.release();
+            registers.push_back(json::value_to<Register>(element));
+        }
+        pos = skip_json_space(text, pos);
+        if (pos == text.size()) return std::nullopt;
+        if (text[pos] == ']') break;
+        if (text[pos] != ',') return std::nullopt;
+        pos = skip_json_space(text, pos + 1);
+    }
+    pos = skip_json_space(text, pos + 1);
+    if (pos != text.size()) return std::nullopt;
+    return registers;
+}
+
+}  // namespace
+
+std::vector<Register> parse_register_list(std::string_view json_text) {
+    if (auto registers = parse_register_list_by_element(json_text)) return std::move(*registers);
+    return parse_whole_register_list(json_text);
 }
 
 Register parse_register_envelope(std::string_view json_text) {
