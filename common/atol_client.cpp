@@ -187,12 +187,13 @@ const char* json_kind(const json::value& value) {
     }
 }
 
-// One page of the list: the body must be a JSON array of objects.
-json::array parse_list_page(const std::string& body, std::size_t offset) {
+// One page of the list: the body must be a JSON array of objects. Parsed into `storage`.
+json::array parse_list_page(const std::string& body, std::size_t offset,
+                            const json::storage_ptr& storage) {
     const std::string where = "register list page at offset " + std::to_string(offset);
     if (trim(body).empty()) throw ProtocolError("the " + where + " is empty");
     json::error_code ec;
-    json::value value = json::parse(body, ec, {}, api_parse_options());
+    json::value value = json::parse(body, ec, storage, api_parse_options());
     if (ec == json::error::incomplete) {
         throw ProtocolError("the " + where + " is truncated JSON (" + std::to_string(body.size()) +
                             " bytes)");
@@ -211,14 +212,24 @@ json::array parse_list_page(const std::string& body, std::size_t offset) {
     return page;
 }
 
-// A register's identity for de-duplication: its serial number, or (without one) its JSON.
-std::string register_identity(const json::object& object) {
-    if (const json::value* serial = object.if_contains("serialNumber");
-        serial && serial->is_string()) {
-        return "s:" + std::string(serial->get_string());
+// Registers already taken, by identity: the serial number, or (without one) the JSON text.
+class SeenRegisters {
+  public:
+    // True the first time a register is offered. Serials are kept as views into the list's
+    // arena, which outlives this set.
+    bool insert(const json::object& object) {
+        if (const json::value* serial = object.if_contains("serialNumber");
+            serial && serial->is_string()) {
+            const json::string& s = serial->get_string();
+            return serials_.insert(std::string_view(s.data(), s.size())).second;
+        }
+        return others_.insert(json::serialize(object)).second;
     }
-    return "j:" + json::serialize(object);
-}
+
+  private:
+    std::unordered_set<std::string_view> serials_;
+    std::unordered_set<std::string> others_;
+};
 
 }  // namespace
 
@@ -327,21 +338,23 @@ boost::json::array AtolClient::list_registers(const Deadline& deadline) {
     const std::string page_url =
         options_.base_url + "/kkt/v1/cash-registers?limit=" + std::to_string(limit) + "&offset=";
 
-    json::array registers;
-    std::unordered_set<std::string> seen;
+    // One arena for every page: 100,000 registers are a few million small JSON values, and
+    // an arena holds them without per-value allocations and frees them at once.
+    json::array registers(json::make_shared_resource<json::monotonic_resource>());
+    SeenRegisters seen;
     std::size_t offset = 0;
     for (std::size_t page_number = 1;; ++page_number) {
         const HttpResponse response =
             authorized_get(page_url + std::to_string(offset), /*hal=*/false, deadline);
         ++stats_.list_pages;
-        json::array page = parse_list_page(response.body, offset);
+        json::array page = parse_list_page(response.body, offset, registers.storage());
         const std::size_t received = page.size();
         if (received == 0) break;  // past the end
 
         std::size_t new_registers = 0;
         registers.reserve(registers.size() + received);
         for (json::value& item : page) {
-            if (seen.insert(register_identity(item.get_object())).second) {
+            if (seen.insert(item.get_object())) {
                 registers.push_back(std::move(item));
                 ++new_registers;
             }

@@ -106,12 +106,19 @@ std::vector<Register> fetch_registers(const RunContext& run, const CacheDir& dir
     run.log(1, "fetched " + std::to_string(raw.size()) + " registers in " +
                    std::to_string(client.stats().list_pages) + " page(s) from " +
                    run.config.base_url);
-    std::vector<Register> registers;
-    registers.reserve(raw.size());
-    for (const auto& element : raw) registers.push_back(boost::json::value_to<Register>(element));
-    if (run.config.cache_ttl.count() > 0)
-        cache.store(CachedList{fetched_at, boost::json::serialize(raw), raw.size()});
-    return registers;
+    if (run.config.cache_ttl.count() == 0) {
+        std::vector<Register> registers;
+        registers.reserve(raw.size());
+        for (const auto& element : raw)
+            registers.push_back(boost::json::value_to<Register>(element));
+        return registers;
+    }
+    // The registers are read from the cache text, as every later run reads them: the DOM is
+    // gone by then, so the DOM and the registers never take memory at once (100,000 registers).
+    CachedList list{fetched_at, boost::json::serialize(raw), raw.size()};
+    raw = boost::json::array();
+    cache.store(list);
+    return parse_register_list(list.registers_json);
 }
 
 }  // namespace
