@@ -6,6 +6,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -175,6 +178,32 @@ PluginOutput with_log(PluginOutput out, const CollectedLog& log) {
     return out;
 }
 
+// -t/--timeout as the command line gives it (else ATOL_KKT_TIMEOUT, else 10 s): the budget
+// while the configuration, which may change it, is still being read.
+std::chrono::milliseconds provisional_timeout(const Args& args) {
+    std::optional<std::string> text;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--") break;
+        if ((a == "-t" || a == "--timeout") && i + 1 < args.size()) {
+            text = args[i + 1];
+        } else if (a.rfind("--timeout=", 0) == 0) {
+            text = a.substr(10);
+        } else if (a.size() > 2 && a.rfind("-t", 0) == 0 && a[2] != '-') {
+            text = a.substr(2);
+        }
+    }
+    if (!text)
+        if (const char* env = std::getenv("ATOL_KKT_TIMEOUT")) text = env;
+    double seconds = 0;
+    if (text) {
+        const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), seconds);
+        if (ec != std::errc() || end != text->data() + text->size()) seconds = 0;
+    }
+    if (!(seconds > 0) || seconds > 3600) return Config{}.timeout;
+    return std::chrono::milliseconds(std::llround(seconds * 1000));
+}
+
 // The one place the result is printed; the loser of the race with the watchdog never returns.
 int emit(nagios::OutputGate& gate, const std::string& text, int code) {
     if (!gate.claim()) nagios::wait_for_exit();
@@ -202,13 +231,22 @@ int run_check(const Args& args) {
     nagios::ErrorStates states;
     std::chrono::milliseconds timeout = Config{}.timeout;
     std::optional<nagios::CheckSettings> settings;
+    // Until the configuration is read, a watchdog on the timeout the command line suggests.
+    const auto provisional = provisional_timeout(args);
     std::optional<nagios::Watchdog> watchdog;
+    watchdog.emplace(
+        started + provisional + watchdog_grace, gate,
+        [provisional] {
+            return "ATOL KKT UNKNOWN - " + nagios::timeout_reason(provisional) + "\n";
+        },
+        nagios::exit_code(State::unknown));
     PluginOutput out;
     try {
         Invocation inv = parse_invocation(args, extra, log.sink());
         timeout = inv.config.timeout;
         states = error_states(inv.vm);
         settings = settings_of(inv.config);
+        watchdog.reset();
         watchdog.emplace(
             started + timeout + watchdog_grace, gate,
             [&log, &states, &settings, timeout] {
