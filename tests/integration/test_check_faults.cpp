@@ -89,6 +89,37 @@ TEST_F(CheckFaults, WrongPasswordIsAnAuthenticationFailureWithoutThePassword) {
     expect_failure(check({"--api-error-state", "CRITICAL"}), 2, "Неверный логин или пароль");
 }
 
+TEST_F(CheckFaults, FailuresOfTheSingleRegisterEndpointDoNotMatterToTheListBasedCheck) {
+    emulator.set_faults({{"fail_status", 500}, {"fail_count", -1}, {"fail_path", "get"}});
+    expect_full_fleet(check());
+    EXPECT_EQ(check({"--serial", "99999999999999"}).exit_code, 2);
+    EXPECT_EQ(emulator.stats().at("get").as_int64(), 0);
+}
+
+TEST_F(CheckFaults, AnEmptyAccountIsUnknown) {
+    emulator.set_fleet("[]");
+    RunResult r = check();
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_THAT(r.out, StartsWith("ATOL KKT UNKNOWN - the account has no registers [test mode] | "
+                                  "registers=0;;;0 "));
+}
+
+TEST_F(CheckFaults, RegistersWithMissingFieldsAreUnknownNotDropped) {
+    emulator.set_fleet(R"([{"serialNumber": "00106709186412", "fiscalStorageExpiration": null,
+        "fiscalStoragePercentageUse": 37.5, "timestamp": "2026-11-28T11:00:00+00:00",
+        "isShiftOpened": false, "shiftNumber": 3, "shiftReceipt": 1, "networkErrorCode": 0,
+        "fiscalStoragePaymentAddress": "shop.example.ru"}])");
+    RunResult fleet = check();
+    EXPECT_EQ(fleet.exit_code, 3) << fleet.out;
+    EXPECT_THAT(fleet.out,
+                StartsWith("ATOL KKT UNKNOWN - 1 unknown, 0 ok of 1 register [test mode] | "));
+    EXPECT_THAT(fleet.out, HasSubstr("\nUNKNOWN  00106709186412 (shop.example.ru): fn_days_left "
+                                     "unknown: fiscalStorageExpiration missing or invalid\n"));
+    RunResult one = check({"--serial", "00106709186412"});
+    EXPECT_EQ(one.exit_code, 3);
+    EXPECT_THAT(one.out, HasSubstr(" | fn_days_left=U;30:;7: fn_usage=37.5%;80;90;0;100 "));
+}
+
 TEST_F(CheckFaults, TokenExpiredMidPagingIsRenewed) {
     emulator.set_faults({{"expire_tokens_after_pages", 1}});
     expect_full_fleet(check({"--page-size", "10"}));
