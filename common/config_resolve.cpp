@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -91,8 +92,13 @@ std::string base_url_of(const po::variables_map& vm, bool prod) {
     return url;
 }
 
+// The API counts characters, not bytes: a 100-letter Cyrillic password is 200 bytes and valid.
+// UTF-8 code points are counted as the client does (an invalid byte counts as one).
 void check_credential_length(const std::string& value, const char* what) {
-    if (value.size() > max_credential_length) {
+    const auto characters = std::count_if(value.begin(), value.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    });
+    if (static_cast<std::size_t>(characters) > max_credential_length) {
         throw ConfigError(std::string(what) + " is longer than " +
                           std::to_string(max_credential_length) + " characters");
     }
