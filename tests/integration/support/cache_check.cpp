@@ -28,9 +28,13 @@ bool ends_with(const std::string& text, const std::string& suffix) {
            text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// Invalid UTF-8 allowed: the list is stored as the API sent it (the program repairs strings
+// when it maps them, and reads its cache the same way).
 std::optional<json::value> parse(const std::string& text) {
     json::error_code ec;
-    json::value value = json::parse(text, ec);
+    json::parse_options options;
+    options.allow_invalid_utf8 = true;
+    json::value value = json::parse(text, ec, {}, options);
     if (ec) return std::nullopt;
     return value;
 }

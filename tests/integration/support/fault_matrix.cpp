@@ -150,9 +150,9 @@ void FaultMatrix::expect_fault(const std::string& fault, const json::object& fau
                 ::testing::Test::HasFailure() ? "FAILED" : "consistent; next run OK"});
 }
 
-void FaultMatrix::expect_survived(const std::string& fault, const json::object& faults,
-                                  const std::vector<std::string>& args, bool compare_output,
-                                  const std::function<void()>& before) {
+FaultMatrix::Survived FaultMatrix::expect_survived(
+    const std::string& fault, const json::object& faults, const std::vector<std::string>& args,
+    bool compare_output, const std::function<void()>& before, const std::string& notes) {
     warm_up();
     auto arm = [&] {
         emulator.set_faults(faults);
@@ -182,9 +182,11 @@ void FaultMatrix::expect_survived(const std::string& fault, const json::object& 
         last_list_outcome += ", as without the fault";
         last_check_outcome += " (as without the fault)";
     }
+    if (!notes.empty()) last_list_outcome += "; " + notes;
     expect_recovery();
     report_row({table_cell(fault), last_list_outcome, last_check_outcome,
                 ::testing::Test::HasFailure() ? "FAILED" : "consistent; next run OK"});
+    return {list, check};
 }
 
 void FaultMatrix::expect_recovery() {

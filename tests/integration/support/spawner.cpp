@@ -13,6 +13,7 @@
 #include <iterator>
 #include <list>
 #include <system_error>
+#include <thread>
 
 namespace kkt::testing {
 namespace {
@@ -172,8 +173,17 @@ std::vector<LaunchResult> run_concurrently(const std::vector<Launch>& launches,
 }
 
 std::string proc_cmdline(int pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    const std::string path = "/proc/" + std::to_string(pid) + "/cmdline";
+    // posix_spawn returns once the child's exec has replaced its memory, a moment before the
+    // kernel has laid out the new argv: until then the file reads empty. Poll for it.
+    const auto until = Clock::now() + milliseconds(1000);
+    for (;;) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) return "";  // gone
+        std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        if (!text.empty() || Clock::now() >= until) return text;
+        std::this_thread::sleep_for(milliseconds(1));
+    }
 }
 
 }  // namespace kkt::testing

@@ -32,7 +32,8 @@ std::vector<LaunchResult> run_concurrently(
     const std::vector<Launch>& launches, std::size_t parallel, std::chrono::milliseconds limit,
     const std::function<void(std::size_t, int)>& on_start = {});
 
-// The NUL-separated argv of a live process, from /proc/PID/cmdline ("" once it is gone).
+// The NUL-separated argv of a live process, from /proc/PID/cmdline ("" once it is gone);
+// waits (up to 1 s) for a process just started to have its argv in place.
 std::string proc_cmdline(int pid);
 
 }  // namespace kkt::testing

@@ -1,0 +1,17 @@
+#pragma once
+// Emulator control calls the Emulator fixture does not offer (it is shared; these are new).
+#include <boost/json/array.hpp>
+#include <string>
+
+#include "integration/support/emulator.hpp"
+
+namespace kkt::testing {
+
+// The fleet the emulator serves now (GET /_emulator/fleet).
+boost::json::array emulator_fleet(const Emulator& emulator);
+
+// POST /_emulator/fleet?after_pages=N: `fleet` replaces the served list once N more list pages
+// have been served (0: at once).
+void stage_fleet(const Emulator& emulator, const boost::json::array& fleet, int after_pages);
+
+}  // namespace kkt::testing
