@@ -22,12 +22,26 @@ id nagios >/dev/null 2>&1 || fail "user nagios missing (installed with icinga2-b
 
 work=$(mktemp -d /tmp/atol-kkt-icinga2.XXXXXX)
 chmod 755 "$work"
-emulator_pid= icinga_pid=
+emulator_pid='' icinga_pid=''
+# Stops a process we started: SIGTERM, then after $2 seconds SIGKILL to its process group
+# (and a non-zero status).
+stop() {
+    local pid=$1 end=$((SECONDS + $2))
+    kill -TERM "$pid" 2>/dev/null || return 0
+    while kill -0 "$pid" 2>/dev/null; do
+        if ((SECONDS >= end)); then
+            kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+            return 1
+        fi
+        sleep 0.2
+    done
+    wait "$pid" 2>/dev/null || true
+}
 cleanup() {
     local rc=$?
-    [[ -n $icinga_pid ]] && kill -TERM -- "-$icinga_pid" 2>/dev/null || true
-    [[ -n $emulator_pid ]] && kill -TERM "$emulator_pid" 2>/dev/null || true
-    wait 2>/dev/null || true
+    if [[ -n $icinga_pid ]]; then stop "$icinga_pid" 10 || true; fi
+    if [[ -n $emulator_pid ]]; then stop "$emulator_pid" 5 || true; fi
     if ((rc != 0)) && [[ -f $work/icinga2.log ]]; then
         echo "--- last lines of the Icinga 2 log:" >&2
         tail -n 30 "$work/icinga2.log" >&2
@@ -70,7 +84,10 @@ export ATOL_KKT_NOW=$now ATOL_KKT_CONFIG_DIR=$work/profiles
 
 # Registers to watch one by one: the first OK and the first CRITICAL one, and one the
 # account does not have.
-ATOL_KKT_CACHE_DIR=$work/root-cache "$bin" list --json --base-url "$url" >"$work/list.json" 2>/dev/null
+ATOL_KKT_CACHE_DIR=$work/root-cache "$bin" list --json --base-url "$url" >"$work/list.json" 2>"$work/list.err" ||
+    fail "atol-kkt list --json failed: $(cat "$work/list.err")"
+jq -e 'type == "array"' "$work/list.json" >/dev/null 2>&1 ||
+    fail "atol-kkt list --json gave no JSON array: $(head -c 300 "$work/list.json")"
 ok_serial=$(jq -r '[.[] | select(.state == "OK")][0].serial_number' "$work/list.json")
 crit_serial=$(jq -r '[.[] | select(.state == "CRITICAL")][0].serial_number' "$work/list.json")
 missing_serial=99999999999999
@@ -152,13 +169,9 @@ all_checked() {
 wait_for "$deadline_s" "Icinga 2 to check all 4 services" all_checked
 
 echo "stopping Icinga 2 (it writes its state file on the way out)"
-kill -TERM "$icinga_pid"
-end=$((SECONDS + 30))
-while kill -0 "$icinga_pid" 2>/dev/null; do
-    ((SECONDS < end)) || { kill -KILL -- "-$icinga_pid"; fail "Icinga 2 did not stop within 30s"; }
-    sleep 0.2
-done
-icinga_pid=
+pid=$icinga_pid
+icinga_pid=''
+stop "$pid" 30 || fail "Icinga 2 did not stop within 30s of SIGTERM"
 
 # --- what Icinga 2 recorded: icinga2.state, netstrings of JSON objects ----------------------
 state_file=$work/icinga/data/icinga2.state

@@ -22,12 +22,26 @@ id nagios >/dev/null 2>&1 || fail "user nagios missing (installed with nagios4-c
 
 work=$(mktemp -d /tmp/atol-kkt-nagios4.XXXXXX)
 chmod 755 "$work"
-emulator_pid= nagios_pid=
+emulator_pid='' nagios_pid=''
+# Stops a process we started: SIGTERM, then after $2 seconds SIGKILL to its process group
+# (and a non-zero status).
+stop() {
+    local pid=$1 end=$((SECONDS + $2))
+    kill -TERM "$pid" 2>/dev/null || return 0
+    while kill -0 "$pid" 2>/dev/null; do
+        if ((SECONDS >= end)); then
+            kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+            return 1
+        fi
+        sleep 0.2
+    done
+    wait "$pid" 2>/dev/null || true
+}
 cleanup() {
     local rc=$?
-    [[ -n $nagios_pid ]] && kill -TERM -- "-$nagios_pid" 2>/dev/null || true
-    [[ -n $emulator_pid ]] && kill -TERM "$emulator_pid" 2>/dev/null || true
-    wait 2>/dev/null || true
+    if [[ -n $nagios_pid ]]; then stop "$nagios_pid" 10 || true; fi
+    if [[ -n $emulator_pid ]]; then stop "$emulator_pid" 5 || true; fi
     if ((rc != 0)) && [[ -f $work/nagios/nagios.log ]]; then
         echo "--- last lines of the Nagios log:" >&2
         tail -n 30 "$work/nagios/nagios.log" >&2
@@ -68,7 +82,10 @@ chown nagios: "$work/profiles/shop.conf" "$work/cache"
 chmod 600 "$work/profiles/shop.conf"
 export ATOL_KKT_NOW=$now ATOL_KKT_CONFIG_DIR=$work/profiles
 
-ATOL_KKT_CACHE_DIR=$work/root-cache "$bin" list --json --base-url "$url" >"$work/list.json" 2>/dev/null
+ATOL_KKT_CACHE_DIR=$work/root-cache "$bin" list --json --base-url "$url" >"$work/list.json" 2>"$work/list.err" ||
+    fail "atol-kkt list --json failed: $(cat "$work/list.err")"
+jq -e 'type == "array"' "$work/list.json" >/dev/null 2>&1 ||
+    fail "atol-kkt list --json gave no JSON array: $(head -c 300 "$work/list.json")"
 ok_serial=$(jq -r '[.[] | select(.state == "OK")][0].serial_number' "$work/list.json")
 custom_serial=$(jq -r '[.[] | select(.state == "WARNING")][0].serial_number' "$work/list.json")
 group=$(jq -r '[.[] | select(.group_code != null)][0].group_code' "$work/list.json")
@@ -263,13 +280,9 @@ for s in "${services[@]}"; do
     fi
 done
 
-kill -TERM "$nagios_pid"
-end=$((SECONDS + 30))
-while kill -0 "$nagios_pid" 2>/dev/null; do
-    ((SECONDS < end)) || { kill -KILL -- "-$nagios_pid"; fail "Nagios 4 did not stop within 30s"; }
-    sleep 0.2
-done
-nagios_pid=
+pid=$nagios_pid
+nagios_pid=''
+stop "$pid" 30 || fail "Nagios 4 did not stop within 30s of SIGTERM"
 
 ((failures == 0)) || fail "$failures service(s) shown wrongly in status.dat"
 echo "PASS: Nagios 4 ran check_atol_kkt and status.dat shows the expected states and performance data"
