@@ -135,27 +135,52 @@ TEST(CheckPerfdata, StrictParserRejectsBadSyntax) {
     EXPECT_NE(parse_perfdata_strictly("a=1;20:10").error, "");  // start > end
 }
 
-// A locale whose decimal separator is ',' (generated when the system has none).
-bool use_comma_locale() {
-    for (const char* name : {"de_DE.UTF-8", "de_DE.utf8", "ru_RU.UTF-8", "fr_FR.UTF-8"})
-        if (std::setlocale(LC_ALL, name)) return true;
-    const std::string dir =
-        (std::filesystem::temp_directory_path() / "atol-kkt-test-locales").string();
-    std::filesystem::create_directories(dir);
-    const std::string command =
-        "localedef -i de_DE -f UTF-8 " + dir + "/de_DE.UTF-8 >/dev/null 2>&1";
-    if (std::system(command.c_str()) != 0) return false;
-    setenv("LOCPATH", dir.c_str(), 1);
-    return std::setlocale(LC_ALL, "de_DE.UTF-8") != nullptr;
-}
+// A locale whose decimal separator is ',', set for C and C++ while it lives: a system one, or
+// one generated with localedef into a private directory (LOCPATH) when the system has none.
+class CommaLocale {
+  public:
+    CommaLocale() {
+        for (const char* name : {"de_DE.UTF-8", "de_DE.utf8", "ru_RU.UTF-8", "fr_FR.UTF-8"})
+            if (use(name)) return;
+        char pattern[] = "/tmp/atol-kkt-test-locale-XXXXXX";
+        if (!mkdtemp(pattern)) return;
+        dir_ = pattern;
+        const std::string command =
+            "localedef -i de_DE -f UTF-8 " + dir_ + "/de_DE.UTF-8 >/dev/null 2>&1";
+        if (std::system(command.c_str()) != 0) return;
+        setenv("LOCPATH", dir_.c_str(), 1);
+        use("de_DE.UTF-8");
+    }
+    ~CommaLocale() {
+        std::locale::global(std::locale::classic());
+        std::setlocale(LC_ALL, "C");
+        if (dir_.empty()) return;
+        unsetenv("LOCPATH");
+        std::error_code ec;
+        std::filesystem::remove_all(dir_, ec);
+    }
+    bool active() const { return active_; }
+
+  private:
+    bool use(const char* name) {
+        if (!std::setlocale(LC_ALL, name)) return false;
+        try {
+            std::locale::global(std::locale(name));
+        } catch (const std::exception&) {
+            return false;
+        }
+        active_ = true;
+        return true;
+    }
+    std::string dir_;
+    bool active_ = false;
+};
 
 TEST(CheckLocale, NumbersStayCLocaleUnderACommaLocale) {
-    if (!use_comma_locale()) GTEST_SKIP() << "no locale with a decimal comma can be made here";
+    const CommaLocale comma;
+    if (!comma.active()) GTEST_SKIP() << "no locale with a decimal comma can be made here";
     ASSERT_EQ(std::string(std::localeconv()->decimal_point), ",");
-    try {
-        std::locale::global(std::locale(""));
-    } catch (const std::exception&) {
-    }
+    ASSERT_EQ(std::use_facet<std::numpunct<char>>(std::locale()).decimal_point(), ',');
     Register r = healthy("00106709186412");
     r.fiscal_storage_expiration = at_hours(2.4 * 24);
     r.fiscal_storage_percentage_use = 37.5;
@@ -164,8 +189,6 @@ TEST(CheckLocale, NumbersStayCLocaleUnderACommaLocale) {
     const Fleet fleet = fleet_of({assess(r)});
     const CheckRun fleet_run = run(fleet);
     const CheckRun one = run(fleet, only_serial("00106709186412"));
-    std::locale::global(std::locale::classic());
-    std::setlocale(LC_ALL, "C");
 
     EXPECT_EQ(parse_perfdata_strictly(fleet_run.perfdata()).error, "");
     EXPECT_EQ(parse_perfdata_strictly(one.perfdata()).error, "");
