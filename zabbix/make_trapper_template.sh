@@ -3,11 +3,12 @@
 # drift: the same items, discovery filter and triggers, fed by `atol-kkt zabbix send` instead of
 # the agent. The differences:
 #   - template "ATOL KKT by Zabbix trapper";
-#   - master item: Zabbix trapper with the same key, atol.kkt.registers[{$ATOL.PROFILE}] (what
-#     `atol-kkt zabbix send --profile PROFILE` pushes), no interval;
-#   - discovery rule: Zabbix trapper, key atol.kkt.discovery[{$ATOL.PROFILE}] (the sender pushes
-#     the LLD JSON of `atol-kkt zabbix discovery`, whose rows carry the macros: no macro paths);
-#   - {$ATOL.INTERVAL} dropped (the sender runs on its own schedule);
+#   - master item: Zabbix trapper atol.kkt.registers (what `atol-kkt zabbix send` pushes), no
+#     interval; Zabbix matches trapper keys literally (a {$MACRO} in the key is not expanded:
+#     measured with Zabbix 6.0.14), so the key has no profile parameter;
+#   - discovery rule: Zabbix trapper atol.kkt.discovery (the sender pushes the LLD JSON of
+#     `atol-kkt zabbix discovery`, whose rows carry the macros: no LLD macro paths);
+#   - {$ATOL.PROFILE} and {$ATOL.INTERVAL} dropped (the sender's own options and schedule);
 #   - every UUID but the host group's shifted to another UUIDv4, so both templates can coexist.
 # usage: zabbix/make_trapper_template.sh [OUTPUT]   (default: zabbix/template_atol_kkt_trapper.yaml)
 # tests/real/test_zabbix_template.sh fails when the committed file differs from this output.
@@ -41,6 +42,7 @@ BEGIN { rotate_from = "0123456789abcdef"; rotate_to = "123456789abcdef0" }
     }
 
     gsub(/ATOL KKT by Zabbix agent/, "ATOL KKT by Zabbix trapper", line)
+    gsub(/atol\.kkt\.registers\[\{\$ATOL\.PROFILE\}\]/, "atol.kkt.registers", line)
 
     # The master item.
     if (line ~ /^          type: ZABBIX_PASSIVE$/) { sub(/ZABBIX_PASSIVE/, "TRAP", line) }
@@ -49,11 +51,11 @@ BEGIN { rotate_from = "0123456789abcdef"; rotate_to = "123456789abcdef0" }
     # The discovery rule: a trapper fed with the discovery JSON.
     if (in_rules && ind == 10) {
         if (line ~ /^          type: DEPENDENT$/) { sub(/DEPENDENT/, "TRAP", line) }
-        else if (line ~ /^          key: atol\.kkt\.registers\.discovery$/) { line = "          key: '\''atol.kkt.discovery[{$ATOL.PROFILE}]'\''" }
+        else if (line ~ /^          key: atol\.kkt\.registers\.discovery$/) { line = "          key: atol.kkt.discovery" }
         else if (line ~ /^          delay: .0.$/) next
         else if (line ~ /^          (master_item|lld_macro_paths):$/) { skip_indent = 10; next }
     }
-    if (line ~ /^        - macro: .\{\$ATOL\.INTERVAL\}.$/) { skip_indent = 8; next }
+    if (line ~ /^        - macro: .\{\$ATOL\.(PROFILE|INTERVAL)\}.$/) { skip_indent = 8; next }
 
     # The template description names the agent set-up: the trapper one instead.
     if (line ~ /^      description: \|$/ && !template_described) {
@@ -61,12 +63,11 @@ BEGIN { rotate_from = "0123456789abcdef"; rotate_to = "123456789abcdef0" }
         print line
         print "        Cash registers of an ATOL Online account, pushed by the atol-kkt program (atol-kkt-monitor)."
         print ""
-        print "        `atol-kkt zabbix send --profile PROFILE --zabbix-server SERVER --host HOST` reads every"
-        print "        register of the account in one API fetch and pushes it to the trapper item"
-        print "        atol.kkt.registers[{$ATOL.PROFILE}] (the master item, history 0) and the discovery JSON to"
-        print "        the trapper discovery rule atol.kkt.discovery[{$ATOL.PROFILE}]; items and triggers per"
-        print "        register all depend on the master item. Set {$ATOL.PROFILE} to the --profile of the sender;"
-        print "        run it from cron or a systemd timer. Thresholds equal the defaults of"
+        print "        `atol-kkt zabbix send --zabbix-server SERVER --host HOST` reads every register of the"
+        print "        account in one API fetch and pushes it to the trapper item atol.kkt.registers (the master"
+        print "        item, history 0) and the discovery JSON to the trapper discovery rule atol.kkt.discovery;"
+        print "        items and triggers per register all depend on the master item. One Zabbix host per"
+        print "        account; run the sender from cron or a systemd timer. Thresholds equal the defaults of"
         print "        `atol-kkt check`; override them per host, or per register with macro context, e.g."
         print "        {$ATOL.FN.DAYS.WARN:\"00106709186412\"}."
         skip_indent = 6

@@ -19,7 +19,8 @@ command -v php >/dev/null || { echo "FAIL php is not installed (scripts/setup.sh
 # The frontend: the installed zabbix-frontend-php when it is 6.0, else the package unpacked here.
 frontend=/usr/share/zabbix
 if ! grep -qs "define('ZABBIX_VERSION',\s*'6\.0\." "$frontend/include/defines.inc.php"; then
-    (cd "$work" && apt-get download zabbix-frontend-php >/dev/null 2>&1) ||
+    download() { (cd "$work" && apt-get download zabbix-frontend-php >/dev/null 2>&1); }
+    download || { apt-get update -qq >/dev/null 2>&1 && download; } ||
         { echo "FAIL zabbix-frontend-php is neither installed nor downloadable"; exit 1; }
     dpkg-deb -x "$work"/zabbix-frontend-php_*.deb "$work/frontend"
     frontend=$work/frontend/usr/share/zabbix

@@ -84,8 +84,9 @@ function check_atol_rules(array $template, array $items, array $rules, array $pr
 		$failures[] = "unexpected template name \"$host\"";
 	}
 
-	// The master item: the agent key (the sender pushes to the same key), a text never stored.
-	$master_key = 'atol.kkt.registers[{$ATOL.PROFILE}]';
+	// The master item: the agent key, or the sender's trapper key (Zabbix matches trapper keys
+	// literally: no macro in them); a text value never stored.
+	$master_key = $trapper ? 'atol.kkt.registers' : 'atol.kkt.registers[{$ATOL.PROFILE}]';
 	$master = $items[$master_key] ?? null;
 	if ($master === null) {
 		return array_merge($failures, ["master item $master_key is missing"]);
@@ -115,7 +116,7 @@ function check_atol_rules(array $template, array $items, array $rules, array $pr
 			$failures[] = "macro $macro: default must be \"$value\", is \"".($macros[$macro] ?? '(missing)').'"';
 		}
 	}
-	if (!array_key_exists('{$ATOL.PROFILE}', $macros)) {
+	if (!$trapper && !array_key_exists('{$ATOL.PROFILE}', $macros)) {
 		$failures[] = 'macro {$ATOL.PROFILE} is missing';
 	}
 
@@ -130,8 +131,8 @@ function check_atol_rules(array $template, array $items, array $rules, array $pr
 	ksort($expected_paths);
 	if ($trapper) {
 		// Fed by the sender with the rows of `atol-kkt zabbix discovery`, which carry the macros.
-		if ($rule['type'] != ITEM_TYPE_TRAPPER || $rule['key_'] !== 'atol.kkt.discovery[{$ATOL.PROFILE}]' || $paths) {
-			$failures[] = 'discovery rule: must be the trapper atol.kkt.discovery[{$ATOL.PROFILE}] without macro paths';
+		if ($rule['type'] != ITEM_TYPE_TRAPPER || $rule['key_'] !== 'atol.kkt.discovery' || $paths) {
+			$failures[] = 'discovery rule: must be the trapper atol.kkt.discovery without macro paths';
 		}
 	}
 	else {

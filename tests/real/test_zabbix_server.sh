@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# Real server, end to end: a throw-away Zabbix 6.0 server + PostgreSQL 15 + frontend API +
+# agent on loopback (tests/real/zabbix/stack.sh); the shipped templates imported through the
+# API; host "atol-agent" uses the agent template with the shipped UserParameter file, host
+# "atol-trapper" the trapper template fed by `atol-kkt zabbix send`; both read an emulator fleet
+# with known problems (tests/real/zabbix/e2e_fleet.json). Asserts: every register the filter
+# lets through is discovered (and the excluded one is not), every item value equals what
+# `atol-kkt zabbix registers` says (unknown values: not supported with a reason), exactly the
+# expected trigger prototypes fire, a per-register macro context overrides a threshold, and an
+# API failure fires the API trigger.
+# usage: test_zabbix_server.sh ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR
+set -euo pipefail
+bin=$(realpath "${1:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}")
+emulator_bin=$(realpath "${2:?}")
+src=$(realpath "${3:?}")
+profile=e2e
+# The fleet's timestamps are written relative to 2026-03-01T12:00:00Z; they are moved to the
+# test's start, which atol-kkt then takes as its fixed clock (ATOL_KKT_NOW): every metric is
+# known in advance and the values the sender stamps are recent (Zabbix shows the last 24 h only).
+fleet_reference=2026-03-01T12:00:00Z
+now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+
+work=$(mktemp -d /tmp/atol-zabbix-server.XXXXXX)
+chmod 0755 "$work" # PostgreSQL runs as postgres below it
+source "$src/tests/real/zabbix/stack.sh"
+
+passes=0 failures=0
+pass() { echo "ok   $*"; passes=$((passes + 1)); }
+fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+finish() {
+    local status=$?
+    stack_stop
+    if ((failures > 0 || status != 0)); then
+        for f in "$work"/*.log; do
+            [[ -f "$f" ]] || continue
+            echo "==== $(basename "$f") (last lines)"
+            tail -n 25 "$f"
+        done
+    fi
+    rm -rf "$work"
+}
+trap finish EXIT
+fatal() { fail "$*"; echo "$passes passed, $failures failed"; exit 1; }
+
+for tool in php psql pg_isready jq curl ss setpriv /usr/sbin/zabbix_agentd "$pg_bin/postgres"; do
+    command -v "$tool" >/dev/null || fatal "$tool is missing (scripts/setup.sh --tests installs it)"
+done
+[[ -f /usr/share/zabbix/api_jsonrpc.php ]] || fatal "zabbix-frontend-php is not installed"
+
+# zabbix-server-pgsql conflicts with the installed zabbix-proxy-sqlite3: unpack it here instead.
+log "unpacking zabbix-server-pgsql"
+download_server() { (cd "$work" && apt-get download zabbix-server-pgsql >>"$work/apt.log" 2>&1); }
+# Stale package lists (setup.sh updates them only when it installs something): update once.
+download_server || { apt-get update -qq >>"$work/apt.log" 2>&1 && download_server; } ||
+    fatal "apt-get download zabbix-server-pgsql: $(tail -1 "$work/apt.log")"
+dpkg-deb -x "$work"/zabbix-server-pgsql_*.deb "$work/server-package"
+server_bin=$work/server-package/usr/sbin/zabbix_server
+missing_libs=$(ldd "$server_bin" | grep 'not found' || true)
+[[ -z "$missing_libs" ]] || fatal "zabbix_server lacks libraries: $missing_libs"
+
+# The emulator, a profile pointing at it, and what atol-kkt says about the fleet.
+log "emulator and profile"
+jq --arg reference "$fleet_reference" --arg now "$now" '
+    (($now | fromdate) - ($reference | fromdate)) as $shift
+    | walk(if type == "string" and test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$")
+           then (fromdate + $shift | todate) else . end)' \
+    "$src/tests/real/zabbix/e2e_fleet.json" >"$work/fleet.json"
+start_daemon emulator TERM "$emulator_bin" --port 0 --fleet "$work/fleet.json"
+wait_until 10 "the emulator's URL" grep -q '^http' "$work/emulator.log" || fatal "emulator did not start"
+base_url=$(head -1 "$work/emulator.log")
+mkdir -p "$work/etc"
+cat >"$work/etc/$profile.conf" <<EOF
+base-url = $base_url
+cache-dir = $work/cache
+cache-ttl = 0
+EOF
+chmod 0600 "$work/etc/$profile.conf"
+run_atol() { env ATOL_KKT_CONFIG_DIR="$work/etc" ATOL_KKT_NOW="$now" "$bin" "$@"; }
+run_atol zabbix registers --profile "$profile" >"$work/registers.json" ||
+    fatal "atol-kkt zabbix registers failed"
+all_serials=$(jq -r '.[].serial_number' "$work/registers.json" | sort)
+excluded_serial=00106711000007 # group "excluded-shops", filtered out by a host macro below
+expected_serials=$(grep -v "^$excluded_serial\$" <<<"$all_serials")
+[[ $(wc -l <<<"$all_serials") == 8 ]] || fatal "expected 8 registers from atol-kkt, got: $all_serials"
+
+# The shipped UserParameter file, pointed at the built binary, the test profile dir and clock
+# (the agent passes no environment to its commands, so `env` does).
+userparameters=$src/zabbix/userparameter_atol_kkt.conf
+[[ -f "$userparameters" ]] || fatal "$userparameters is missing"
+sed -E "s#^(UserParameter=[^,]+,[[:space:]]*)([^[:space:]]*/)?atol-kkt([[:space:]])#\1env ATOL_KKT_CONFIG_DIR=$work/etc ATOL_KKT_NOW=$now $bin\3#" \
+    "$userparameters" >"$work/userparameter_atol_kkt.conf"
+grep -q "ATOL_KKT_NOW=$now $bin" "$work/userparameter_atol_kkt.conf" ||
+    fatal "no UserParameter in $userparameters runs atol-kkt"
+
+# The JSONPath of every dependent item, as the frontend's YAML reader sees the template.
+php "$src/tests/real/zabbix/validate_template.php" /usr/share/zabbix "$src/zabbix/template_atol_kkt.yaml" \
+    "$work/pairs.tsv" >"$work/validate.log" 2>&1 || fatal "template validation: $(tail -3 "$work/validate.log")"
+
+log "PostgreSQL, schema, server, frontend, agent"
+start=$SECONDS
+start_postgres || fatal "PostgreSQL did not start"
+load_zabbix_schema "$work/server-package/usr/share/zabbix-server-pgsql" || fatal "schema import failed"
+echo "     schema loaded in $((SECONDS - start)) s"
+start_zabbix_server "$server_bin" || fatal "zabbix_server did not start"
+start_frontend || fatal "the frontend API did not answer"
+start_agent "$work/userparameter_atol_kkt.conf" || fatal "zabbix_agentd did not start"
+echo "     stack up in $((SECONDS - start)) s"
+
+zabbix_auth=$(api user.login '{"username": "Admin", "password": "zabbix"}' | jq -r .) ||
+    fatal "user.login failed"
+
+# Both templates through configuration.import, as an admin would.
+import_rules='{"groups": {"createMissing": true},
+    "templates": {"createMissing": true, "updateExisting": true},
+    "items": {"createMissing": true, "updateExisting": true},
+    "discoveryRules": {"createMissing": true, "updateExisting": true},
+    "triggers": {"createMissing": true, "updateExisting": true},
+    "valueMaps": {"createMissing": true, "updateExisting": true}}'
+for template in template_atol_kkt.yaml template_atol_kkt_trapper.yaml; do
+    jq -n --rawfile source "$src/zabbix/$template" --argjson rules "$import_rules" \
+        '{format: "yaml", source: $source, rules: $rules}' >"$work/import.json"
+    if [[ $(api configuration.import "@$work/import.json") == true ]]; then
+        pass "$template imported through the API (configuration.import)"
+    else
+        fatal "$template: configuration.import failed"
+    fi
+done
+template_id() {
+    api template.get "$(jq -cn --arg n "$1" '{filter: {host: [$n]}, output: ["templateid"]}')" |
+        jq -r '.[0].templateid'
+}
+agent_template=$(template_id "ATOL KKT by Zabbix agent")
+trapper_template=$(template_id "ATOL KKT by Zabbix trapper")
+
+# Hosts: fast polling, the profile, a per-register threshold and a discovery filter.
+host_macros=$(jq -cn --arg profile "$profile" '[
+    {macro: "{$ATOL.PROFILE}", value: $profile},
+    {macro: "{$ATOL.INTERVAL}", value: "5s"},
+    {macro: "{$ATOL.LLD.FILTER.GROUP.NOT_MATCHES}", value: "^excluded"},
+    {macro: "{$ATOL.FN.DAYS.WARN:\"00106711000006\"}", value: "10"}]')
+create_host() { # NAME TEMPLATEID [INTERFACE_PORT]
+    local interfaces='[]'
+    [[ -n "${3:-}" ]] && interfaces=$(jq -cn --arg port "$3" \
+        '[{type: 1, main: 1, useip: 1, ip: "127.0.0.1", dns: "", port: $port}]')
+    api host.create "$(jq -cn --arg name "$1" --arg template "$2" --argjson macros "$host_macros" \
+        --argjson interfaces "$interfaces" \
+        '{host: $name, groups: [{groupid: "2"}], templates: [{templateid: $template}],
+          interfaces: $interfaces, macros: $macros}')" | jq -r '.hostids[0]'
+}
+agent_host=$(create_host atol-agent "$agent_template" "$agent_port") || fatal "host.create atol-agent"
+trapper_host=$(create_host atol-trapper "$trapper_template") || fatal "host.create atol-trapper"
+pass "hosts created: atol-agent (agent template), atol-trapper (trapper template)"
+
+send_to_trapper() { # by --config: the sender's keys then carry no profile, as the template's
+    run_atol zabbix send --config "$work/etc/$profile.conf" --zabbix-server "127.0.0.1:$server_port" \
+        --host atol-trapper >>"$work/send.log" 2>&1
+}
+
+items_of() { # HOSTID -> item.get of every atol.kkt.* item
+    api item.get "$(jq -cn --arg h "$1" '{hostids: [$h], search: {key_: "atol.kkt."},
+        output: ["key_", "lastvalue", "lastclock", "state", "error", "flags"]}')"
+}
+discovered_serials() { # HOSTID -> serials with discovered items
+    items_of "$1" | jq -r '.[] | select(.flags == "4") | .key_ | capture("\\[(?<s>[0-9]+)\\]$").s' | sort -u
+}
+prototype_count=$(grep -c '\[{#SERIAL}\]' "$work/pairs.tsv")
+discovery_complete() { # HOSTID
+    local items
+    items=$(items_of "$1") || return 1
+    [[ $(jq -r '.[] | select(.flags == "4") | .key_ | capture("\\[(?<s>[0-9]+)\\]$").s' <<<"$items" |
+        sort -u) == "$expected_serials" ]] &&
+        [[ $(jq '[.[] | select(.flags == "4")] | length' <<<"$items") -eq \
+            $((prototype_count * $(wc -l <<<"$expected_serials"))) ]]
+}
+values_complete() { # HOSTID: every item has a value or is not supported
+    items_of "$1" | jq -e '[.[] | select(.key_ | test("^atol\\.kkt\\.registers(\\[|$)") | not)
+        | select(.state == "0" and .lastclock == "0")] | length == 0' >/dev/null
+}
+mismatches() { # HOSTID
+    items_of "$1" >"$work/items.json"
+    jq -nr --slurpfile items "$work/items.json" --slurpfile registers "$work/registers.json" \
+        --rawfile pairs "$work/pairs.tsv" -f "$src/tests/real/zabbix/item_mismatches.jq"
+}
+problems() { # HOSTID -> sorted "severity<TAB>name" of triggers in PROBLEM state
+    api trigger.get "$(jq -cn --arg h "$1" '{hostids: [$h], filter: {value: 1},
+        output: ["description", "priority"], expandDescription: true}')" |
+        jq -r '.[] | "\(.priority)\t\(.description)"' | sort
+}
+expected_problems=$(printf '%s\n' \
+    $'2\tKKT 00106711000003: OFD network error' \
+    $'2\tKKT 00106711000005: no status for more than 6 h' \
+    $'2\tKKT 00106711000005: ФН memory is more than 80% full' \
+    $'4\tKKT 00106711000001: ФН expires in less than 7 days' \
+    $'4\tKKT 00106711000002: oldest unsent document is older than 72 h' | sort)
+problems_are() { [[ "$(problems "$1")" == "$2" ]]; }
+
+fed_then() { # CHECK FEED HOSTID: feeds the host (the trapper needs pushes), then checks it
+    "$2" || true
+    "$1" "$3"
+}
+check_host() { # NAME HOSTID FEED
+    local name=$1 host=$2 feed=$3
+    log "$name: discovery ($((SECONDS)) s into the test)"
+    if wait_until 90 "$name: every register discovered" fed_then discovery_complete "$feed" "$host"; then
+        pass "$name: every register discovered ($(wc -l <<<"$expected_serials") registers × $prototype_count item prototypes), the filtered-out $excluded_serial not"
+    else
+        fail "$name: discovered $(discovered_serials "$host" | tr '\n' ' '), expected $(tr '\n' ' ' <<<"$expected_serials")"
+        return
+    fi
+    log "$name: values"
+    wait_until 90 "$name: every item has a value" fed_then values_complete "$feed" "$host" ||
+        fail "$name: some items got no value"
+    local wrong
+    wrong=$(mismatches "$host")
+    if [[ -z "$wrong" ]]; then
+        pass "$name: every item value equals atol-kkt zabbix registers ($(items_of "$host" | jq length) items)"
+    else
+        fail "$name: item values differ:"
+        sed 's/^/     /' <<<"$wrong"
+    fi
+    log "$name: triggers"
+    if wait_until 60 "$name: the expected problems" problems_are "$host" "$expected_problems"; then
+        pass "$name: exactly the expected triggers fire: $(cut -f2 <<<"$expected_problems" | paste -sd ';' -)"
+    else
+        fail "$name: triggers in PROBLEM state differ from the expected ones:"
+        diff <(echo "$expected_problems") <(problems "$host") | sed 's/^/     /' || true
+    fi
+}
+
+check_host atol-agent "$agent_host" true
+check_host atol-trapper "$trapper_host" send_to_trapper
+
+# An API failure: the agent's next read gets one error line; the API trigger fires.
+log "API failure"
+curl -sS --max-time 10 -X POST -H 'Content-Type: application/json' -d '{"fail_status": 500}' \
+    "${base_url%/api}/_emulator/faults" >/dev/null || fatal "emulator faults API"
+api_failed=$(printf '%s\n' "$expected_problems" $'3\tATOL API: cannot read the registers' | sort)
+if wait_until 60 "the API trigger" problems_are "$agent_host" "$api_failed"; then
+    error=$(items_of "$agent_host" | jq -r '.[] | select(.key_ == "atol.kkt.api.error") | .lastvalue')
+    pass "API failure: \"ATOL API: cannot read the registers\" fires ($error), register problems stay"
+else
+    fail "API failure: triggers in PROBLEM state:"
+    problems "$agent_host" | sed 's/^/     /'
+fi
+
+echo "     whole test: $SECONDS s"
+echo "$passes passed, $failures failed"
+((failures == 0))
