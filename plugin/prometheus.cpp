@@ -69,7 +69,10 @@ int run_prometheus(const Args& args) {
     po::options_description extra("Prometheus options");
     extra.add_options()("output", po::value<std::string>()->value_name("FILE"),
                         "write the exposition to FILE atomically (temporary file + rename, "
-                        "mode 0644) for node_exporter's textfile collector, instead of stdout");
+                        "mode 0644) for node_exporter's textfile collector, instead of stdout")(
+        "account-label", po::value<std::string>()->value_name("NAME"),
+        "add account=\"NAME\" to every sample, so that the files of several accounts "
+        "(profiles) can share the textfile directory");
     extra.add(threshold_options());
     if (wants_help(args)) {
         po::options_description all;
@@ -82,7 +85,10 @@ int run_prometheus(const Args& args) {
 
     prometheus::ScrapeInfo info{.duration_seconds = 0,
                                 .test_mode = inv->config.test_mode(),
-                                .tls_verified = !inv->config.insecure};
+                                .tls_verified = !inv->config.insecure,
+                                .account = inv->vm.count("account-label")
+                                               ? inv->vm["account-label"].as<std::string>()
+                                               : std::string()};
     std::string text;
     int status = 0;
     try {

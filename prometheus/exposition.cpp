@@ -73,15 +73,25 @@ void label(std::string& out, std::string_view name, const std::optional<std::str
     out += '"';
 }
 
-// {serial="…",group="…",inn="…",rnm="…",address="…"}; an unknown field is an empty value,
-// which Prometheus treats as the label being absent.
-std::string labels_of(const Register& r) {
+// {[account="…",]serial="…",group="…",inn="…",rnm="…",address="…"}; an unknown field is an empty
+// value, which Prometheus treats as the label being absent.
+std::string labels_of(const Register& r, const std::string& account) {
     std::string out = "{";
+    if (!account.empty()) label(out, "account", account);
     label(out, "serial", r.serial_number);
     label(out, "group", r.group_code);
     label(out, "inn", r.fiscal_storage_inn);
     label(out, "rnm", r.registration_number);
     label(out, "address", r.fiscal_storage_payment_address);
+    out += '}';
+    return out;
+}
+
+// {[account="…",]serial="…"}: a register known only by the serial asked for.
+std::string serial_labels(const std::string& serial, const std::string& account) {
+    std::string out = "{";
+    if (!account.empty()) label(out, "account", account);
+    label(out, "serial", serial);
     out += '}';
     return out;
 }
@@ -100,19 +110,26 @@ double exported(const Family& f, double value) {
     return std::round(value * f.scale * 1000) / 1000;
 }
 
+// The labels of a scrape-level sample: the account, if any.
+std::string scrape_labels(const ScrapeInfo& info) {
+    if (info.account.empty()) return "";
+    return "{account=\"" + escape_label_value(info.account) + "\"}";
+}
+
 void scrape_header(std::string& out, bool up, const ScrapeInfo& info) {
+    const std::string labels = scrape_labels(info);
     if (info.test_mode) out += comment("test mode: ATOL's test API; use --prod for production");
     if (!info.tls_verified) out += comment("TLS verification is off (--insecure)");
     family_header(out, "atol_kkt_up",
                   "1 when the registers were read (from the ATOL API or its fresh cache), 0 when "
                   "the scrape failed");
-    sample(out, "atol_kkt_up", "", up ? 1 : 0);
+    sample(out, "atol_kkt_up", labels, up ? 1 : 0);
     family_header(out, "atol_kkt_scrape_duration_seconds", "How long this atol-kkt run took");
-    sample(out, "atol_kkt_scrape_duration_seconds", "",
+    sample(out, "atol_kkt_scrape_duration_seconds", labels,
            std::round(info.duration_seconds * 1000) / 1000);
     family_header(out, "atol_kkt_test_mode",
                   "1 when reading ATOL's test API (the default, --test), 0 for production");
-    sample(out, "atol_kkt_test_mode", "", info.test_mode ? 1 : 0);
+    sample(out, "atol_kkt_test_mode", labels, info.test_mode ? 1 : 0);
 }
 
 }  // namespace
@@ -160,7 +177,7 @@ std::string render_exposition(const std::vector<const RegisterStatus*>& register
     std::unordered_set<std::string> seen;
     std::string skipped;
     for (const RegisterStatus* s : registers) {
-        std::string labels = labels_of(s->reg);
+        std::string labels = labels_of(s->reg, info.account);
         if (!seen.insert(labels).second) {
             skipped += comment("left out a register with the same labels as another: " + labels);
             continue;
@@ -173,13 +190,12 @@ std::string render_exposition(const std::vector<const RegisterStatus*>& register
     family_header(out, "atol_kkt_registers",
                   "Registers selected (by --serial, --group, --inn, "
                   "--exclude-serial; all of the account by default)");
-    sample(out, "atol_kkt_registers", "", static_cast<double>(rows.size()));
+    sample(out, "atol_kkt_registers", scrape_labels(info), static_cast<double>(rows.size()));
     if (!missing.empty()) {
         family_header(out, "atol_kkt_register_not_found",
                       "1 for each --serial the account does not have");
         for (const std::string& serial : missing)
-            sample(out, "atol_kkt_register_not_found",
-                   "{serial=\"" + escape_label_value(serial) + "\"}", 1);
+            sample(out, "atol_kkt_register_not_found", serial_labels(serial, info.account), 1);
     }
     family_header(out, "atol_kkt_state",
                   "Register state by the thresholds: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN");

@@ -27,6 +27,9 @@ struct ScrapeInfo {
     double duration_seconds = 0;
     bool test_mode = false;
     bool tls_verified = true;
+    // When not empty, every sample gets account="…" first, so the files of several accounts
+    // can share node_exporter's textfile directory without duplicate series.
+    std::string account;
 };
 
 // A successful scrape: every family with HELP and TYPE once, one sample per register and

@@ -119,6 +119,38 @@ TEST(Completion, OptionsAreThoseOfEachCommandsHelp) {
     EXPECT_EQ(complete({ATOL_KKT_BIN, "check", "--timeout-s"}), Words{"--timeout-state"});
 }
 
+// The long options whose --help line shows a value ("--profile NAME", "-w [ --warning ] arg").
+Words help_options_with_values(const std::vector<std::string>& command) {
+    std::vector<std::string> args = command;
+    args.push_back("--help");
+    RunResult r = run_program(ATOL_KKT_BIN, args, {});
+    Words out;
+    static const std::regex option(R"(^  +(?:-[a-zA-Z] \[ )?(--[a-z][a-z-]*)(?: \])? (arg|[A-Z]))");
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);) {
+        std::smatch m;
+        if (std::regex_search(line, m, option)) out.insert(m[1]);
+    }
+    return out;
+}
+
+TEST(Completion, KnowsWhichOptionsTakeAValue) {
+    Words with_values;
+    for (const auto& command : commands)
+        for (const std::string& option : help_options_with_values(command))
+            with_values.insert(option);
+    EXPECT_GT(with_values.size(), 20u);
+    std::string script =
+        "source \"$1\"; shift; for o; do _atol_kkt_takes_value \"$o\" && echo \"$o\"; done";
+    std::vector<std::string> args{"-c", script, "bash", completion.string()};
+    Words all;
+    for (const auto& command : commands)
+        for (const std::string& option : help_options(command)) all.insert(option);
+    args.insert(args.end(), all.begin(), all.end());
+    RunResult r = run_program("/bin/bash", args, {});
+    EXPECT_EQ(lines_of(r.out), with_values);  // exactly: a switch must not swallow the command
+}
+
 TEST(Completion, ThresholdsCompleteEveryMetricName) {
     Words expected;
     for (const std::string& m : valid_metrics()) expected.insert(m + "=");

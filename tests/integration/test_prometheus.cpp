@@ -211,6 +211,21 @@ TEST_F(Prometheus, AFailedReadIsStillAnExpositionWithUpZero) {
     EXPECT_EQ(families.count("atol_kkt_state"), 0u);
 }
 
+TEST_F(Prometheus, AnAccountLabelTellsTheFilesOfSeveralAccountsApart) {
+    auto r = atol_kkt(emulator, home, {"prometheus", "--account-label", "shop"}, env);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto families = parse_exposition(r.out);
+    std::size_t samples = 0;
+    for (const auto& [family, list] : families) {
+        for (const Sample& s : list) {
+            EXPECT_EQ(s.labels.count("account") ? s.labels.at("account") : "", "shop") << family;
+            ++samples;
+        }
+    }
+    EXPECT_GT(samples, 500u);
+    EXPECT_THAT(r.out, HasSubstr("\natol_kkt_up{account=\"shop\"} 1\n"));
+}
+
 TEST_F(Prometheus, UsageErrorsPrintNothingAndExit2) {
     auto extra = atol_kkt(emulator, home, {"prometheus", "surplus"}, env);
     EXPECT_EQ(extra.exit_code, 2);

@@ -69,6 +69,10 @@ expect_line "$work/fleet.prom" "atol_kkt_registers 300" "fleet"
 states=$(grep -c '^atol_kkt_state{' "$work/fleet.prom" || true)
 [[ $states == 300 ]] && pass "fleet: 300 atol_kkt_state samples" || fail "fleet: $states atol_kkt_state samples"
 
+exporter --account-label "shop \"1\"" >"$work/account.prom" 2>/dev/null
+check_metrics "$work/account.prom" "--account-label"
+expect_line "$work/account.prom" 'atol_kkt_up{account="shop \"1\""} 1' "--account-label"
+
 # 2. --output for node_exporter's textfile collector.
 mkdir "$work/textfile"
 if exporter --output "$work/textfile/atol-kkt.prom" >"$work/output.out" 2>&1 && [[ ! -s $work/output.out ]]; then

@@ -23,6 +23,16 @@ constexpr const char* shop_labels =
     R"({serial="00106709186412",group="shop-example-ru_1207",inn="7701234567",)"
     R"(rnm="0006538712045120",address="shop.example.ru"})";
 
+ScrapeInfo scrape(double duration, bool test_mode = false, bool tls_verified = true,
+                  std::string account = "") {
+    ScrapeInfo info;
+    info.duration_seconds = duration;
+    info.test_mode = test_mode;
+    info.tls_verified = tls_verified;
+    info.account = std::move(account);
+    return info;
+}
+
 RegisterStatus shop_register() {
     RegisterStatus s;
     s.reg.serial_number = "00106709186412";
@@ -119,7 +129,7 @@ TEST(PrometheusEscaping, LabelValuesEscapeBackslashQuoteAndLineFeed) {
 
 TEST(PrometheusExposition, EveryMetricIsAGaugeInBaseUnitsWithTheRegistersLabels) {
     const RegisterStatus s = shop_register();
-    const std::string text = render_exposition({&s}, {}, {.duration_seconds = 0.25});
+    const std::string text = render_exposition({&s}, {}, scrape(0.25));
     EXPECT_EQ(format_violation(text), "");
     const std::string l = shop_labels;
     const std::vector<std::pair<std::string, std::string>> expected = {
@@ -154,7 +164,7 @@ TEST(PrometheusExposition, HelpAndTypeOncePerFamilyEvenForManyRegisters) {
     fleet[1].reg.serial_number = "2";
     fleet[2].reg.serial_number = "3";
     const std::string text =
-        render_exposition({&fleet[0], &fleet[1], &fleet[2]}, {}, {.test_mode = true});
+        render_exposition({&fleet[0], &fleet[1], &fleet[2]}, {}, scrape(0, true));
     EXPECT_EQ(format_violation(text), "");
     for (const Family& f : metric_families()) {
         const std::string name(f.name);
@@ -225,6 +235,28 @@ TEST(PrometheusExposition, MissingSerialsAndDuplicateLabelSets) {
                                 std::string(shop_labels) + "\n"));
 }
 
+TEST(PrometheusExposition, AnAccountLabelGoesOnEverySample) {
+    const RegisterStatus s = shop_register();
+    const std::string text =
+        render_exposition({&s}, {"42"}, scrape(0.5, false, true, "shop \"1\""));
+    EXPECT_EQ(format_violation(text), "");
+    const std::string account = R"(account="shop \"1\"")";
+    int samples = 0;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        if (line.starts_with("#")) continue;
+        ++samples;
+        EXPECT_THAT(line, HasSubstr("{" + account)) << line;
+    }
+    EXPECT_EQ(samples, 5 + 12);  // up, duration, test mode, registers, not found; 12 per register
+    EXPECT_THAT(text, HasSubstr("\natol_kkt_up{" + account + "} 1\n"));
+    EXPECT_THAT(text, HasSubstr("\natol_kkt_register_not_found{" + account + R"(,serial="42"} 1)"));
+    EXPECT_THAT(text, HasSubstr("\natol_kkt_state{" + account + R"(,serial="00106709186412",)"));
+    const std::string failed = render_failure("down", scrape(0, false, true, "a"));
+    EXPECT_EQ(format_violation(failed), "");
+    EXPECT_THAT(failed, HasSubstr("\natol_kkt_up{account=\"a\"} 0\n"));
+}
+
 TEST(PrometheusExposition, NoRegistersStillDescribesEveryFamily) {
     const std::string text = render_exposition({}, {}, {});
     EXPECT_EQ(format_violation(text), "");
@@ -234,9 +266,7 @@ TEST(PrometheusExposition, NoRegistersStillDescribesEveryFamily) {
 }
 
 TEST(PrometheusFailure, UpZeroDurationAndTheErrorAsOneCommentLine) {
-    const std::string text =
-        render_failure("HTTP 500\nfrom the API",
-                       {.duration_seconds = 1.5, .test_mode = true, .tls_verified = false});
+    const std::string text = render_failure("HTTP 500\nfrom the API", scrape(1.5, true, false));
     EXPECT_EQ(format_violation(text), "");
     EXPECT_EQ(text,
               "# atol-kkt: HTTP 500 from the API\n"
@@ -277,7 +307,7 @@ TEST(PrometheusExposition, NumbersInTheCLocaleWhateverTheLocale) {
     } catch (const std::exception&) {
     }
     const RegisterStatus s = shop_register();
-    const std::string text = render_exposition({&s}, {}, {.duration_seconds = 0.125});
+    const std::string text = render_exposition({&s}, {}, scrape(0.125));
     std::locale::global(std::locale::classic());
     std::setlocale(LC_ALL, "C");
     EXPECT_EQ(format_violation(text), "");
