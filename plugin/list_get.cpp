@@ -72,9 +72,10 @@ int run_list(const Args& args) {
     extra.add(threshold_options());
     if (wants_help(args)) {
         print_help(
-            "Usage: atol-kkt list [OPTIONS]\n\nShows every selected register with its "
-            "metrics and state, worst first: ? marks an unknown value, - none. Colours\n"
-            "only on a terminal (NO_COLOR=1 turns them off).",
+            "Usage: atol-kkt list [--json | --csv] [OPTIONS]\n\n"
+            "Shows every selected register with its metrics and state, worst first, and a line\n"
+            "counting registers per state. ? marks an unknown value, - none (no unsent\n"
+            "document, no network error). Colours only on a terminal (NO_COLOR=1 turns them off).",
             extra);
         return 0;
     }
