@@ -3,7 +3,9 @@
 // later is followed. Files are never trusted: a foreign, odd or corrupt one reads as absent.
 #include "common/cache.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +14,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <random>
 #include <thread>
 
@@ -60,6 +63,42 @@ std::string temp_name(std::string_view name) {
     std::snprintf(suffix, sizeof suffix, ".%ld.%016llx", static_cast<long>(::getpid()),
                   static_cast<unsigned long long>(random()));
     return "." + std::string(name) + suffix;
+}
+
+// A writer killed between creating its temp file and renaming it (SIGKILL, power loss) leaves
+// the temp behind, as big as the file it was writing. Each write removes such leftovers: temp
+// names (".NAME.PID.HEX") whose PID is gone and which are over a minute old (the age keeps a
+// live writer of another PID namespace sharing the dir safe).
+bool stale_temp(int dir_fd, const char* entry) {
+    const std::string_view name(entry);
+    if (name.size() < 2 || name.front() != '.') return false;
+    const auto hex = name.rfind('.');
+    if (hex == 0 || name.size() - hex - 1 != 16) return false;
+    const auto pid_start = name.rfind('.', hex - 1);
+    if (pid_start == 0 || pid_start == std::string_view::npos || hex - pid_start < 2) return false;
+    long pid = 0;
+    for (const char c : name.substr(pid_start + 1, hex - pid_start - 1)) {
+        if (c < '0' || c > '9' || pid > 10'000'000) return false;
+        pid = pid * 10 + (c - '0');
+    }
+    if (pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) return false;
+    struct stat st {};
+    return ::fstatat(dir_fd, entry, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+           st.st_uid == ::geteuid() && ::time(nullptr) - st.st_mtime > 60;
+}
+
+void remove_stale_temps(int dir_fd) {
+    const int fd = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    DIR* dir = ::fdopendir(fd);
+    if (dir == nullptr) {
+        ::close(fd);
+        return;
+    }
+    while (const dirent* entry = ::readdir(dir)) {
+        if (stale_temp(dir_fd, entry->d_name)) ::unlinkat(dir_fd, entry->d_name, 0);
+    }
+    ::closedir(dir);
 }
 
 }  // namespace
@@ -137,6 +176,7 @@ void CacheDir::write_atomic(std::string_view name, std::string_view data) const 
 void CacheDir::write_atomic_parts(std::string_view name,
                                   std::initializer_list<std::string_view> parts) const {
     check_name(name);
+    remove_stale_temps(fd_);
     std::string file(name);
     std::string temp = temp_name(name);
     auto fail = [&](const char* step, int error, int fd) {
