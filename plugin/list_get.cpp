@@ -91,7 +91,7 @@ int run_list(const Args& args) {
             boost::json::array out;
             out.reserve(selected.size());
             for (const RegisterStatus* s : selected) out.push_back(boost::json::value_from(*s));
-            std::cout << boost::json::serialize(out) << "\n";
+            std::cout << to_json_text(out) << "\n";
             note_test_mode(inv.config);
         } else if (inv.vm.count("csv")) {
             std::cout << render_csv(selected);
@@ -122,7 +122,7 @@ int run_get(const Args& args) {
         if (inv.positional.size() != 1) throw ConfigError("get takes exactly one SERIAL argument");
         RegisterStatus status =
             load_register(inv.context(), inv.thresholds, inv.positional.front());
-        std::cout << boost::json::serialize(boost::json::value_from(status)) << "\n";
+        std::cout << to_json_text(boost::json::value_from(status)) << "\n";
         note_test_mode(inv.config);
         return 0;
     });

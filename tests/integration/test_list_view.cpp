@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cmath>
+#include <regex>
 
 #include "integration/support/emulator.hpp"
 
@@ -213,6 +214,16 @@ TEST_F(ListView, ColoursOnATerminalUnlessNoColorAndNeverInJsonOrCsv) {
                 Not(HasSubstr("\033")));
     EXPECT_THAT(run_on_terminal(emulator, home, {"list", "--json"}, {}), Not(HasSubstr("\033")));
     EXPECT_THAT(run_on_terminal(emulator, home, {"list", "--csv"}, {}), Not(HasSubstr("\033")));
+}
+
+TEST_F(ListView, JsonNumbersArePlainDecimalsAsPeopleWriteThem) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"list", "--json"}, std::vector<std::string>{"list", "--csv"}}) {
+        auto r = atol_kkt(emulator, home, args, env);
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_FALSE(std::regex_search(r.out, std::regex("[0-9][eE][-+]?[0-9]"))) << args[1];
+        EXPECT_TRUE(std::regex_search(r.out, std::regex("[:,][0-9]+\\.[0-9]+[,}\r]"))) << args[1];
+    }
 }
 
 TEST_F(ListView, JsonAndCsvTogetherIsAUsageError) {
