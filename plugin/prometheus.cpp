@@ -4,6 +4,7 @@
 // stderr) rather than no file or a stale one, so Prometheus alerts on it.
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <iostream>
 #include <optional>
