@@ -4,6 +4,8 @@
 // the config file alike: `list` exits 2, the check says UNKNOWN (3) on stdout only.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "integration/support/emulator.hpp"
 #include "integration/support/report.hpp"
 
@@ -102,10 +104,20 @@ std::vector<AbsurdValue> absurd_values() {
 }
 
 TEST_F(Limits, AbsurdOptionValuesAreRefusedOnTheCommandLine) {
-    // --opt=VALUE: a bare "-1" would be read as an option of its own.
-    for (const auto& v : absurd_values())
+    // --opt=VALUE: a bare "-1" would be read as an option of its own. One report row per option.
+    std::map<std::string, std::pair<std::string, std::string>> rows;  // option: values, message
+    for (const auto& v : absurd_values()) {
         expect_refused("`--" + v.option + "=" + v.value + "`", {"--" + v.option + "=" + v.value},
-                       v.message);
+                       v.message, {}, false);
+        auto& [values, message] = rows[v.option];
+        values += (values.empty() ? "" : ", ") + v.value;
+        if (message.empty()) message = v.message;
+    }
+    for (const auto& [option, row] : rows) {
+        report_row({"`--" + option + "` = " + row.first,
+                    "exit 2: " + table_cell(row.second) + " (each with its value)",
+                    "UNKNOWN (3), the same message", HasFailure() ? "FAILED" : "no request sent"});
+    }
 }
 
 // The same values from ATOL_KKT_* and from the config file: the same refusal.

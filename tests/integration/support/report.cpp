@@ -7,10 +7,11 @@
 
 namespace kkt::testing {
 
-std::string table_cell(std::string text, const std::string& url) {
+std::string table_cell(std::string text, const std::string& url, const std::string& placeholder) {
     if (!url.empty()) {
-        for (auto at = text.find(url); at != std::string::npos; at = text.find(url, at))
-            text.replace(at, url.size(), "<emulator>");
+        for (auto at = text.find(url); at != std::string::npos;
+             at = text.find(url, at + placeholder.size()))
+            text.replace(at, url.size(), placeholder);
     }
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
     std::string cell;

@@ -10,8 +10,9 @@ namespace kkt::testing {
 // Appends "| cell | cell | ... |" (cells escaped for Markdown) when the variable is set.
 void report_row(const std::vector<std::string>& cells);
 
-// Text fit for a table cell: `url` (an emulator's) shown as "<emulator>", newlines as " / ",
-// '|' escaped, trailing whitespace dropped.
-std::string table_cell(std::string text, const std::string& url = "");
+// Text fit for a table cell: `url` (an emulator's, or a temp dir) shown as `placeholder`,
+// newlines as " / ", '|' escaped, trailing whitespace dropped.
+std::string table_cell(std::string text, const std::string& url = "",
+                       const std::string& placeholder = "<emulator>");
 
 }  // namespace kkt::testing
