@@ -17,5 +17,10 @@ echo "emulator: $url (pid $emulator_pid)"
 export ATOL_KKT_BASE_URL=$url ATOL_KKT_CACHE_DIR=$workdir/cache
 run() { echo; echo "\$ $*"; "$@" || echo "(exit $?)"; }
 run "$build/plugin/atol-kkt" list
-serial=$("$build/plugin/atol-kkt" list --json 2>/dev/null | grep -o '"serial_number":"[0-9]*"' | head -n1 | cut -d'"' -f4)
+# check_atol_kkt is the same program under the Nagios plugin name (cmake --install makes the link).
+ln -s "$PWD/$build/plugin/atol-kkt" "$workdir/check_atol_kkt"
+run "$workdir/check_atol_kkt"
+serial=$("$build/plugin/atol-kkt" zabbix discovery | grep -o '"{#SERIAL}":"[0-9]*"' | head -n1 | cut -d'"' -f4)
+run "$workdir/check_atol_kkt" --serial "$serial"
+run "$build/plugin/atol-kkt" zabbix discovery
 run "$build/plugin/atol-kkt" get "$serial"
