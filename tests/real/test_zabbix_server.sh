@@ -42,7 +42,7 @@ finish() {
 trap finish EXIT
 fatal() { fail "$*"; echo "$passes passed, $failures failed"; exit 1; }
 
-for tool in php psql pg_isready jq curl ss setpriv /usr/sbin/zabbix_agentd "$pg_bin/postgres"; do
+for tool in php psql pg_isready jq curl setpriv /usr/sbin/zabbix_agentd "$pg_bin/postgres"; do
     command -v "$tool" >/dev/null || fatal "$tool is missing (scripts/setup.sh --tests installs it)"
 done
 [[ -f /usr/share/zabbix/api_jsonrpc.php ]] || fatal "zabbix-frontend-php is not installed"

@@ -22,13 +22,16 @@ wait_until() {
     done
 }
 
+# Something listens on 127.0.0.1:PORT (bash's /dev/tcp: no iproute2 needed).
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 used_ports=" "
 free_port() {
     local port
     for _ in $(seq 500); do
         port=$((20000 + RANDOM % 12000)) # Zabbix daemons take ports up to 32767
         [[ "$used_ports" == *" $port "* ]] && continue
-        ss -Hltn "sport = :$port" | grep -q . && continue
+        port_open "$port" && continue
         used_ports+="$port "
         echo "$port"
         return 0
@@ -62,14 +65,18 @@ stack_stop() {
         pid=${entry#*:}
         signal=${pid#*:}
         pid=${pid%%:*}
-        kill -0 "$pid" 2>/dev/null || continue
-        kill "-$signal" "$pid" 2>/dev/null || true
-        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         if kill -0 "$pid" 2>/dev/null; then
-            echo "$name ($pid) did not stop: SIGKILL"
-            kill -KILL "$pid" 2>/dev/null || true
+            kill "-$signal" "$pid" 2>/dev/null || true
+            for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+            if kill -0 "$pid" 2>/dev/null; then
+                echo "$name ($pid) did not stop: SIGKILL"
+                kill -KILL "$pid" 2>/dev/null || true
+            fi
         fi
         wait "$pid" 2>/dev/null || true
+        # Children left behind (e.g. zabbix_server's HA manager once its database is gone) are
+        # in the daemon's own process group, which setsid made: end them too.
+        kill -KILL -- "-$pid" 2>/dev/null || true
     done
     stack_pids=()
 }
@@ -148,8 +155,7 @@ StartReportWriters=0
 StartODBCPollers=0
 EOF
     start_daemon zabbix_server TERM "$server_bin" -f -c "$work/zabbix_server.conf"
-    wait_until 60 "zabbix_server listening on $server_port" \
-        bash -c "ss -Hltn 'sport = :$server_port' | grep -q ."
+    wait_until 60 "zabbix_server listening on $server_port" port_open "$server_port"
 }
 
 # The frontend from a copy of the installed one, its DB settings in the copy (Debian's frontend
@@ -207,8 +213,7 @@ UnsafeUserParameters=0
 Include=$userparameters
 EOF
     start_daemon zabbix_agentd TERM /usr/sbin/zabbix_agentd -f -c "$work/zabbix_agentd.conf"
-    wait_until 30 "zabbix_agentd listening on $agent_port" \
-        bash -c "ss -Hltn 'sport = :$agent_port' | grep -q ."
+    wait_until 30 "zabbix_agentd listening on $agent_port" port_open "$agent_port"
 }
 
 # api METHOD PARAMS_JSON|@FILE: the JSON-RPC result on stdout; the error on stderr, status 1.
