@@ -5,7 +5,8 @@
 # "atol-trapper" the trapper template fed by `atol-kkt zabbix send`; both read an emulator fleet
 # with known problems (tests/real/zabbix/e2e_fleet.json). Asserts: every register the filter
 # lets through is discovered (and the excluded one is not), every item value equals what
-# `atol-kkt zabbix registers` says (unknown values: not supported with a reason), exactly the
+# `atol-kkt zabbix registers` says (unknown values: not supported with a reason; a register
+# without group, ФН usage and address is still discovered), exactly the
 # expected trigger prototypes fire, a per-register macro context overrides a threshold, and an
 # API failure fires the API trigger.
 # usage: test_zabbix_server.sh ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR
