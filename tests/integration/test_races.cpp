@@ -217,7 +217,7 @@ TEST_F(Races, TwoHundredRunsWithRandomKillsNeverReadACorruptCacheNorReportAWrong
         }
         std::vector<int> pids(launches.size());
         const auto results =
-            run_concurrently(launches, kRunsPerWave, 30s, [&](std::size_t i, int pid) {
+            run_concurrently(launches, kRunsPerWave, 120s, [&](std::size_t i, int pid) {
                 pids[i] = pid;
                 write_killer.allow(pid);
             });
