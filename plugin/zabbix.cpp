@@ -155,14 +155,12 @@ int send(const Args& args) {
         no_positional(inv, "send");
         const auto [address, host] = send_target(inv);
         const auto items = zabbix::parse_trapper_items(inv.vm["items"].as<std::string>());
-        std::optional<std::string> profile;
-        if (inv.vm.count("profile")) profile = inv.vm["profile"].as<std::string>();
 
         const Fleet fleet = load_fleet(inv.context(), inv.thresholds);
         const auto selected = select(fleet, inv.config.selection);
         const auto clock =
             std::chrono::duration_cast<std::chrono::seconds>(fleet.now.time_since_epoch()).count();
-        const auto values = zabbix::trapper_values(items, selected, host, profile, clock);
+        const auto values = zabbix::trapper_values(items, selected, host, clock);
         const zabbix::SenderTotals totals = zabbix::send_values(address, values, *inv.deadline);
 
         std::cout << "atol-kkt: sent " << values.size() << " values (" << selected.size()

@@ -31,23 +31,18 @@ std::vector<TrapperItem> parse_trapper_items(std::string_view list) {
     return items;
 }
 
-std::string trapper_key(TrapperItem item, const std::optional<std::string>& profile) {
-    std::string key = item == TrapperItem::registers ? "atol.kkt.registers" : "atol.kkt.discovery";
-    if (profile) key += "[" + *profile + "]";
-    return key;
+std::string trapper_key(TrapperItem item) {
+    return item == TrapperItem::registers ? "atol.kkt.registers" : "atol.kkt.discovery";
 }
 
 std::vector<SenderValue> trapper_values(const std::vector<TrapperItem>& items,
                                         const std::vector<const RegisterStatus*>& registers,
-                                        const std::string& host,
-                                        const std::optional<std::string>& profile,
-                                        std::int64_t clock) {
+                                        const std::string& host, std::int64_t clock) {
     std::vector<SenderValue> values;
     for (TrapperItem item : items) {
         const boost::json::array document =
             item == TrapperItem::registers ? registers_json(registers) : discovery_json(registers);
-        values.push_back(
-            SenderValue{host, trapper_key(item, profile), to_json_text(document), clock});
+        values.push_back(SenderValue{host, trapper_key(item), to_json_text(document), clock});
     }
     return values;
 }

@@ -18,14 +18,15 @@ enum class TrapperItem { registers, discovery };
 // "registers,discovery" (any order, no repeats) -> the items. ConfigError for anything else.
 std::vector<TrapperItem> parse_trapper_items(std::string_view list);
 
-// "atol.kkt.registers[shop]", or "atol.kkt.registers" without a profile.
-std::string trapper_key(TrapperItem item, const std::optional<std::string>& profile);
+// "atol.kkt.registers" / "atol.kkt.discovery": plain keys, whatever the profile. Zabbix 6.0's
+// trapper does not match a pushed "atol.kkt.registers[shop]" against the template's
+// "atol.kkt.registers[{$ATOL.PROFILE}]" (processed 0, failed 2), so the trapper template
+// uses the plain keys and one Zabbix host per profile tells the accounts apart.
+std::string trapper_key(TrapperItem item);
 
 // One value per item, for Zabbix host `host`, stamped with `clock` (seconds since the epoch).
 std::vector<SenderValue> trapper_values(const std::vector<TrapperItem>& items,
                                         const std::vector<const RegisterStatus*>& registers,
-                                        const std::string& host,
-                                        const std::optional<std::string>& profile,
-                                        std::int64_t clock);
+                                        const std::string& host, std::int64_t clock);
 
 }  // namespace kkt::zabbix

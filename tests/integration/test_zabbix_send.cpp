@@ -63,11 +63,11 @@ TEST_F(ZabbixSend, SendsTheMasterItemAndDiscoveryAsTrapperValuesOfTheProfilesKey
     registers.out.pop_back();  // the newline
     discovery.out.pop_back();
     EXPECT_EQ(data[0].at("host"), "shop-gateway");
-    EXPECT_EQ(data[0].at("key"), "atol.kkt.registers[shop]");
+    EXPECT_EQ(data[0].at("key"), "atol.kkt.registers");
     EXPECT_EQ(data[0].at("value").as_string(), registers.out);
     EXPECT_EQ(data[0].at("clock"), fixed_now_epoch);
     EXPECT_EQ(data[1].at("host"), "shop-gateway");
-    EXPECT_EQ(data[1].at("key"), "atol.kkt.discovery[shop]");
+    EXPECT_EQ(data[1].at("key"), "atol.kkt.discovery");
     EXPECT_EQ(data[1].at("value").as_string(), discovery.out);
     EXPECT_EQ(data[1].at("clock"), fixed_now_epoch);
     EXPECT_EQ(emulator.stats().at("list_fetches").as_int64(), 1);
@@ -85,7 +85,7 @@ TEST_F(ZabbixSend, ItemsAndTargetCanComeFromTheOptionsAndAnAgentConfig) {
     const json::array data = json::parse(messages[0].payload).at("data").as_array();
     ASSERT_EQ(data.size(), 1u);
     EXPECT_EQ(data[0].at("host"), "gw-from-agent");
-    EXPECT_EQ(data[0].at("key"), "atol.kkt.registers");  // no profile: no key parameter
+    EXPECT_EQ(data[0].at("key"), "atol.kkt.registers");
 }
 
 TEST_F(ZabbixSend, PartialFailureExitsNonZeroAndSaysWhatZabbixNeeds) {
@@ -96,7 +96,7 @@ TEST_F(ZabbixSend, PartialFailureExitsNonZeroAndSaysWhatZabbixNeeds) {
     EXPECT_THAT(sent.out, HasSubstr("processed 1, failed 1, total 2"));
     EXPECT_EQ(sent.err,
               "atol-kkt: the Zabbix server did not take every value: host \"gw\" must exist with "
-              "trapper items atol.kkt.registers[shop], atol.kkt.discovery[shop] that allow this "
+              "trapper items atol.kkt.registers, atol.kkt.discovery that allow this "
               "address\n");
 }
 

@@ -152,8 +152,8 @@ agent_host=$(create_host atol-agent "$agent_template" "$agent_port") || fatal "h
 trapper_host=$(create_host atol-trapper "$trapper_template") || fatal "host.create atol-trapper"
 pass "hosts created: atol-agent (agent template), atol-trapper (trapper template)"
 
-send_to_trapper() { # by --config: the sender's keys then carry no profile, as the template's
-    run_atol zabbix send --config "$work/etc/$profile.conf" --zabbix-server "127.0.0.1:$server_port" \
+send_to_trapper() { # as an admin would: the profile; the sender pushes the template's plain keys
+    run_atol zabbix send --profile "$profile" --zabbix-server "127.0.0.1:$server_port" \
         --host atol-trapper >>"$work/send.log" 2>&1
 }
 
