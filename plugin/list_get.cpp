@@ -9,29 +9,11 @@
 #include "common/status_json.hpp"
 #include "common/table.hpp"
 #include "plugin/cli.hpp"
+#include "plugin/command_support.hpp"
 #include "plugin/commands.hpp"
 
 namespace kkt::plugin {
 namespace {
-
-Log::Sink stderr_sink() {
-    return [](const std::string& line) { std::cerr << "atol-kkt: " << line << "\n"; };
-}
-
-// Runs a command body, turning the core's errors into one line on stderr and an exit code:
-// 2 for usage/config problems, 1 for everything the API or network did.
-template <typename Body>
-int guarded(Body&& body) {
-    try {
-        return body();
-    } catch (const ConfigError& e) {
-        std::cerr << "atol-kkt: " << e.what() << "\n";
-        return 2;
-    } catch (const std::exception& e) {
-        std::cerr << "atol-kkt: " << e.what() << "\n";
-        return 1;
-    }
-}
 
 void print_help(const char* usage, const po::options_description& extra) {
     po::options_description all;

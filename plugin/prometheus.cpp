@@ -11,6 +11,7 @@
 
 #include "common/errors.hpp"
 #include "plugin/cli.hpp"
+#include "plugin/command_support.hpp"
 #include "plugin/commands.hpp"
 #include "prometheus/exposition.hpp"
 #include "prometheus/textfile.hpp"
@@ -34,16 +35,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 double seconds_since(SteadyClock::time_point start) {
     return std::chrono::duration<double>(SteadyClock::now() - start).count();
-}
-
-void print_all(const std::string& text) {
-    std::size_t written = 0;
-    while (written < text.size()) {
-        const ssize_t n = ::write(STDOUT_FILENO, text.data() + written, text.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw Error("cannot write the output");
-        written += static_cast<std::size_t>(n);
-    }
 }
 
 std::optional<Invocation> parse(const Args& args, const po::options_description& extra) {

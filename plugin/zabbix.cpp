@@ -10,6 +10,7 @@
 
 #include "common/errors.hpp"
 #include "plugin/cli.hpp"
+#include "plugin/command_support.hpp"
 #include "plugin/commands.hpp"
 #include "zabbix/item_value.hpp"
 #include "zabbix/lld.hpp"
@@ -34,40 +35,10 @@ constexpr const char* usage_text =
     "           or any other key of a registers element (state, network_error_text, …);\n"
     "           served from the register list cache, so many items cost one fetch per TTL\n"
     "send       pushes the registers and discovery JSON to a Zabbix server or proxy over the\n"
-    "           sender protocol, as trapper items atol.kkt.registers[PROFILE] and\n"
-    "           atol.kkt.discovery[PROFILE] of host NAME\n"
+    "           sender protocol, as trapper items atol.kkt.registers and\n"
+    "           atol.kkt.discovery of host NAME (the trapper template)\n"
     "\n"
     "Errors: one line on stderr, nothing on stdout, exit 1 (2 for usage and configuration).\n";
-
-Log::Sink stderr_sink() {
-    return [](const std::string& line) { std::cerr << "atol-kkt: " << line << "\n"; };
-}
-
-// One line on stderr and an exit code: 2 for usage/configuration, 1 for everything else.
-template <typename Body>
-int guarded(Body&& body) {
-    try {
-        return body();
-    } catch (const ConfigError& e) {
-        std::cerr << "atol-kkt: " << e.what() << "\n";
-        return 2;
-    } catch (const std::exception& e) {
-        std::cerr << "atol-kkt: " << e.what() << "\n";
-        return 1;
-    }
-}
-
-// Writes the whole text or reports failure: a short write must not pass for a value.
-void print_all(const std::string& text) {
-    std::cout.flush();
-    std::size_t written = 0;
-    while (written < text.size()) {
-        const ssize_t n = ::write(STDOUT_FILENO, text.data() + written, text.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw Error("cannot write the output");
-        written += static_cast<std::size_t>(n);
-    }
-}
 
 void no_positional(const Invocation& inv, const char* command) {
     if (!inv.positional.empty())
