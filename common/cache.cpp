@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "common/errors.hpp"
+#include "common/sys_text.hpp"
 
 namespace kkt {
 
@@ -28,15 +29,6 @@ using namespace std::chrono_literals;
 
 constexpr off_t max_cache_file_size = off_t{256} * 1024 * 1024;
 
-std::string errno_text(int error) {
-    return std::strerror(error);
-}
-
-std::string mode_text(mode_t mode) {
-    char text[8];
-    std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
-    return text;
-}
 
 // Creates each missing component 0700 whatever the umask. Failures here surface as the
 // final directory's lstat failing.

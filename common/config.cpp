@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "common/errors.hpp"
+#include "common/sys_text.hpp"
 
 namespace kkt {
 
@@ -36,15 +37,6 @@ class CountValue : public po::typed_value<int> {
     }
 };
 
-std::string errno_text(int error) {
-    return std::strerror(error);
-}
-
-std::string mode_text(mode_t mode) {
-    char text[8];
-    std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
-    return text;
-}
 
 void check_private_stat(const struct stat& st, const std::string& path, const char* what) {
     if (!S_ISREG(st.st_mode))
