@@ -56,7 +56,12 @@ std::string trim(std::string_view s) {
 // Typed reads of one JSON value; nullopt for null or a wrong type.
 std::optional<std::string> as_string(const json::value& v) {
     if (!v.is_string()) return std::nullopt;
-    return valid_utf8(v.get_string());
+    const json::string& s = v.get_string();
+    // Nearly every API string is ASCII, which the repair would copy unchanged: skip it.
+    if (std::all_of(s.begin(), s.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+        return std::string(s.data(), s.size());
+    return valid_utf8(s);
 }
 
 // A JSON integer, or a double that holds a whole number in range (3.0 yes, 3.5 no).
