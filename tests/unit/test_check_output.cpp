@@ -11,6 +11,7 @@
 #include <locale>
 
 #include "common/errors.hpp"
+#include "unit/comma_locale.hpp"
 #include "unit/test_check_fixture.hpp"
 
 namespace kkt::checktest {
@@ -135,50 +136,9 @@ TEST(CheckPerfdata, StrictParserRejectsBadSyntax) {
     EXPECT_NE(parse_perfdata_strictly("a=1;20:10").error, "");  // start > end
 }
 
-// A locale whose decimal separator is ',', set for C and C++ while it lives: a system one, or
-// one generated with localedef into a private directory (LOCPATH) when the system has none.
-class CommaLocale {
-  public:
-    CommaLocale() {
-        for (const char* name : {"de_DE.UTF-8", "de_DE.utf8", "ru_RU.UTF-8", "fr_FR.UTF-8"})
-            if (use(name)) return;
-        char pattern[] = "/tmp/atol-kkt-test-locale-XXXXXX";
-        if (!mkdtemp(pattern)) return;
-        dir_ = pattern;
-        const std::string command =
-            "localedef -i de_DE -f UTF-8 " + dir_ + "/de_DE.UTF-8 >/dev/null 2>&1";
-        if (std::system(command.c_str()) != 0) return;
-        setenv("LOCPATH", dir_.c_str(), 1);
-        use("de_DE.UTF-8");
-    }
-    ~CommaLocale() {
-        std::locale::global(std::locale::classic());
-        std::setlocale(LC_ALL, "C");
-        if (dir_.empty()) return;
-        unsetenv("LOCPATH");
-        std::error_code ec;
-        std::filesystem::remove_all(dir_, ec);
-    }
-    bool active() const { return active_; }
-
-  private:
-    bool use(const char* name) {
-        if (!std::setlocale(LC_ALL, name)) return false;
-        try {
-            std::locale::global(std::locale(name));
-        } catch (const std::exception&) {
-            return false;
-        }
-        active_ = true;
-        return true;
-    }
-    std::string dir_;
-    bool active_ = false;
-};
-
 TEST(CheckLocale, NumbersStayCLocaleUnderACommaLocale) {
-    const CommaLocale comma;
-    if (!comma.active()) GTEST_SKIP() << "no locale with a decimal comma can be made here";
+    const testing::CommaLocale comma;
+    ASSERT_TRUE(comma.active()) << testing::CommaLocale::missing;
     ASSERT_EQ(std::string(std::localeconv()->decimal_point), ",");
     ASSERT_EQ(std::use_facet<std::numpunct<char>>(std::locale()).decimal_point(), ',');
     Register r = healthy("00106709186412");

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "common/format.hpp"
+#include "unit/comma_locale.hpp"
 
 namespace kkt {
 namespace {
@@ -54,12 +55,13 @@ TEST(FormatFixed, NeverNegativeZero) {
 }
 
 TEST(FormatNumber, IndependentOfTheCLocale) {
-    if (!std::setlocale(LC_NUMERIC, "ru_RU.UTF-8") && !std::setlocale(LC_NUMERIC, "de_DE.UTF-8")) {
-        GTEST_SKIP() << "no locale with a decimal comma installed";
+    std::string number, fixed;
+    {
+        const testing::CommaLocale comma;
+        ASSERT_TRUE(comma.active()) << testing::CommaLocale::missing;
+        number = format_number(2.5);
+        fixed = format_fixed(2.5, 1);
     }
-    const std::string number = format_number(2.5);
-    const std::string fixed = format_fixed(2.5, 1);
-    std::setlocale(LC_NUMERIC, "C");
     EXPECT_EQ(number, "2.5");
     EXPECT_EQ(fixed, "2.5");
 }

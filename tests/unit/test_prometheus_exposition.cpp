@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "prometheus/exposition.hpp"
+#include "unit/comma_locale.hpp"
 
 namespace kkt::prometheus {
 namespace {
@@ -285,31 +286,15 @@ TEST(PrometheusFailure, UpZeroDurationAndTheErrorAsOneCommentLine) {
               "atol_kkt_test_mode 1\n");
 }
 
-// A locale whose decimal separator is ',' (generated when the system has none).
-bool use_comma_locale() {
-    for (const char* name : {"de_DE.UTF-8", "de_DE.utf8", "ru_RU.UTF-8"})
-        if (std::setlocale(LC_ALL, name)) return true;
-    const std::string dir =
-        (std::filesystem::temp_directory_path() / "atol-kkt-test-locales").string();
-    std::filesystem::create_directories(dir);
-    const std::string command =
-        "localedef -i de_DE -f UTF-8 " + dir + "/de_DE.UTF-8 >/dev/null 2>&1";
-    if (std::system(command.c_str()) != 0) return false;
-    setenv("LOCPATH", dir.c_str(), 1);
-    return std::setlocale(LC_ALL, "de_DE.UTF-8") != nullptr;
-}
-
 TEST(PrometheusExposition, NumbersInTheCLocaleWhateverTheLocale) {
-    if (!use_comma_locale()) GTEST_SKIP() << "no locale with a decimal comma can be made here";
-    ASSERT_EQ(std::string(std::localeconv()->decimal_point), ",");
-    try {
-        std::locale::global(std::locale(""));
-    } catch (const std::exception&) {
+    std::string text;
+    {
+        const testing::CommaLocale comma;
+        ASSERT_TRUE(comma.active()) << testing::CommaLocale::missing;
+        ASSERT_EQ(std::string(std::localeconv()->decimal_point), ",");
+        const RegisterStatus s = shop_register();
+        text = render_exposition({&s}, {}, scrape(0.125));
     }
-    const RegisterStatus s = shop_register();
-    const std::string text = render_exposition({&s}, {}, scrape(0.125));
-    std::locale::global(std::locale::classic());
-    std::setlocale(LC_ALL, "C");
     EXPECT_EQ(format_violation(text), "");
     EXPECT_THAT(text, HasSubstr("atol_kkt_fn_usage" + std::string(shop_labels) + " 37.5\n"));
     EXPECT_THAT(text, HasSubstr("atol_kkt_scrape_duration_seconds 0.125\n"));
