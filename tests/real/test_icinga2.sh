@@ -10,10 +10,8 @@ bin=$1 emulator_bin=$2 src=$3
 now=2026-11-28T12:00:00Z
 deadline_s=90
 
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
+# shellcheck source-path=SCRIPTDIR source=lib/plugin_host.sh
+source "$(dirname "$0")/lib/plugin_host.sh"
 for tool in icinga2 jq perl runuser; do
     command -v "$tool" >/dev/null || fail "$tool is not installed (run scripts/setup.sh --tests)"
 done
@@ -22,74 +20,14 @@ id nagios >/dev/null 2>&1 || fail "user nagios missing (installed with icinga2-b
 
 work=$(mktemp -d /tmp/atol-kkt-icinga2.XXXXXX)
 chmod 755 "$work"
-emulator_pid='' icinga_pid=''
-# Stops a process we started: SIGTERM, then after $2 seconds SIGKILL to its process group
-# (and a non-zero status).
-stop() {
-    local pid=$1 end=$((SECONDS + $2))
-    kill -TERM "$pid" 2>/dev/null || return 0
-    while kill -0 "$pid" 2>/dev/null; do
-        if ((SECONDS >= end)); then
-            kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-            wait "$pid" 2>/dev/null || true
-            return 1
-        fi
-        sleep 0.2
-    done
-    wait "$pid" 2>/dev/null || true
-}
-cleanup() {
-    local rc=$?
-    if [[ -n $icinga_pid ]]; then stop "$icinga_pid" 10 || true; fi
-    if [[ -n $emulator_pid ]]; then stop "$emulator_pid" 5 || true; fi
-    if ((rc != 0)) && [[ -f $work/icinga2.log ]]; then
-        echo "--- last lines of the Icinga 2 log:" >&2
-        tail -n 30 "$work/icinga2.log" >&2
-    fi
-    rm -rf "$work"
-    exit "$rc"
-}
+daemon_log=$work/icinga2.log
 trap cleanup EXIT
 
-# Polls "$@" until it succeeds or $1 seconds pass.
-wait_for() {
-    local seconds=$1 what=$2
-    shift 2
-    local end=$((SECONDS + seconds))
-    until "$@"; do
-        ((SECONDS < end)) || fail "timed out after ${seconds}s waiting for $what"
-        sleep 0.2
-    done
-}
+start_emulator --registers 40 --seed 11
+lay_out_plugin
 
-# --- the emulator, on a free port ----------------------------------------------------------
-"$emulator_bin" --port 0 --registers 40 --seed 11 --now "$now" >"$work/emulator.out" 2>"$work/emulator.err" &
-emulator_pid=$!
-wait_for 10 "the emulator's URL" grep -qs '^http' "$work/emulator.out"
-url=$(head -n 1 "$work/emulator.out")
-
-# --- plugin, profile and cache where user nagios can use them ------------------------------
-mkdir -p "$work/plugins" "$work/profiles" "$work/cache"
-cp "$bin" "$work/plugins/check_atol_kkt"
-chmod 755 "$work/plugins" "$work/plugins/check_atol_kkt" "$work/profiles"
-cat >"$work/profiles/shop.conf" <<EOF
-# test profile: the emulator, test mode (demo credentials)
-base-url = $url
-cache-dir = $work/cache/nagios
-timeout = 5
-EOF
-chown nagios: "$work/profiles/shop.conf" "$work/cache"
-chmod 600 "$work/profiles/shop.conf"
-export ATOL_KKT_NOW=$now ATOL_KKT_CONFIG_DIR=$work/profiles
-
-# Registers to watch one by one: the first OK and the first CRITICAL one, and one the
-# account does not have.
-ATOL_KKT_CACHE_DIR=$work/root-cache "$bin" list --json --base-url "$url" >"$work/list.json" 2>"$work/list.err" ||
-    fail "atol-kkt list --json failed: $(cat "$work/list.err")"
-jq -e 'type == "array"' "$work/list.json" >/dev/null 2>&1 ||
-    fail "atol-kkt list --json gave no JSON array: $(head -c 300 "$work/list.json")"
-ok_serial=$(jq -r '[.[] | select(.state == "OK")][0].serial_number' "$work/list.json")
-crit_serial=$(jq -r '[.[] | select(.state == "CRITICAL")][0].serial_number' "$work/list.json")
+ok_serial=$(first_serial_in_state OK)
+crit_serial=$(first_serial_in_state CRITICAL)
 missing_serial=99999999999999
 [[ $ok_serial != null && $crit_serial != null ]] || fail "the emulator fleet lacks an OK or a CRITICAL register"
 
@@ -153,7 +91,7 @@ problem_count=$(jq '[.[] | select(.state != "OK")] | length' "$work/list.json")
 # --- run Icinga 2 ---------------------------------------------------------------------------
 echo "starting Icinga 2"
 setsid icinga2 daemon -c "$work/icinga2.conf" "${defines[@]}" >"$work/icinga2.log" 2>&1 &
-icinga_pid=$!
+daemon_pid=$!
 wait_for 30 "Icinga 2's command pipe" test -p "$work/icinga/run/icinga2.cmd"
 # The shipped services check every 5 minutes, first at a random offset: ask for them now.
 t=$(date +%s)
@@ -169,8 +107,8 @@ all_checked() {
 wait_for "$deadline_s" "Icinga 2 to check all 4 services" all_checked
 
 echo "stopping Icinga 2 (it writes its state file on the way out)"
-pid=$icinga_pid
-icinga_pid=''
+pid=$daemon_pid
+daemon_pid=''
 stop "$pid" 30 || fail "Icinga 2 did not stop within 30s of SIGTERM"
 
 # --- what Icinga 2 recorded: icinga2.state, netstrings of JSON objects ----------------------
