@@ -9,6 +9,7 @@
 
 #include "common/config.hpp"
 #include "common/errors.hpp"
+#include "common/utf8.hpp"
 
 namespace kkt {
 
@@ -95,7 +96,9 @@ std::string base_url_of(const po::variables_map& vm, bool prod) {
 // The API counts characters, not bytes: a 100-letter Cyrillic password is 200 bytes and valid.
 // UTF-8 code points are counted as the client does (an invalid byte counts as one).
 void check_credential_length(const std::string& value, const char* what) {
-    const auto characters = std::count_if(value.begin(), value.end(), [](char c) {
+    // Repaired first: a stray continuation byte becomes U+FFFD and counts (found by fuzzing).
+    const std::string text = valid_utf8(value);
+    const auto characters = std::count_if(text.begin(), text.end(), [](char c) {
         return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
     });
     if (static_cast<std::size_t>(characters) > max_credential_length) {

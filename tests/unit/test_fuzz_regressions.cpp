@@ -6,6 +6,8 @@
 #include <string>
 
 #include "common/clock.hpp"
+#include "common/config.hpp"
+#include "common/errors.hpp"
 #include "common/register.hpp"
 
 namespace {
@@ -44,6 +46,41 @@ TEST(FuzzRegressions, RegisterDateOutsideFourDigitYearsIsUnknown) {
         R"({"data":{"serialNumber":"3","fiscalizationDate":"0000-01-01T00:00:00+00:15"}})");
     EXPECT_EQ(r.fiscalization_date, std::nullopt);
     EXPECT_TRUE(r.field_unknown("fiscalizationDate"));
+}
+
+// fuzz_config_ini: a stray UTF-8 continuation byte was not counted, so a login or password of
+// 101 characters (the invalid byte counting as one, as the limit's comment says) was accepted.
+kkt::Config config_with(const std::string& variable, const std::string& value) {
+    const kkt::EnvLookup env = [&](const std::string& name) -> std::optional<std::string> {
+        if (name == variable) return value;
+        return std::nullopt;
+    };
+    return kkt::make_config(kkt::parse_options({}, kkt::common_options(), env).vm, env);
+}
+
+TEST(FuzzRegressions, StrayContinuationByteCountsTowardsTheCredentialLimit) {
+    const std::string stray_and_100 = "\xbc" + std::string(100, 'l');
+    try {
+        config_with("ATOL_KKT_LOGIN", stray_and_100);
+        ADD_FAILURE() << "a 101-character login was accepted";
+    } catch (const kkt::ConfigError& e) {
+        EXPECT_STREQ(e.what(), "the login is longer than 100 characters");
+    }
+    try {
+        config_with("ATOL_KKT_PASSWORD", stray_and_100);
+        ADD_FAILURE() << "a 101-character password was accepted";
+    } catch (const kkt::ConfigError& e) {
+        EXPECT_STREQ(e.what(), "the password is longer than 100 characters");
+    }
+}
+
+TEST(FuzzRegressions, CredentialOf100CharactersWithAStrayByteIsAccepted) {
+    const std::string stray_and_99 = "\xbc" + std::string(99, 'l');
+    EXPECT_EQ(config_with("ATOL_KKT_LOGIN", stray_and_99).login, stray_and_99);
+    // 100 Cyrillic letters are 200 bytes and still 100 characters.
+    std::string cyrillic;
+    for (int i = 0; i < 100; ++i) cyrillic += "ж";
+    EXPECT_EQ(config_with("ATOL_KKT_PASSWORD", cyrillic).password, cyrillic);
 }
 
 }  // namespace
