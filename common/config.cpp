@@ -145,6 +145,31 @@ std::string option_name_of(const po::error_with_option_name& e) {
     return name.substr(0, name.find('='));
 }
 
+// program_options' what() replaces each "%name%" of its message by that name's value until none
+// is left, so a value holding its own placeholder ("-t %value%") never returned (found by
+// fuzzing). Its substitutions are protected: read through a pointer to member (the way C++
+// allows in); such a value is put back with every '%' written "%25".
+struct ErrorSubstitutions : po::error_with_option_name {
+    static auto member() { return &ErrorSubstitutions::m_substitutions; }
+};
+
+std::string error_text(const po::error& e) {
+    const auto* named = dynamic_cast<const po::error_with_option_name*>(&e);
+    if (named == nullptr) return e.what();
+    po::error_with_option_name safe = *named;  // the message template lives in this base
+    for (const auto& [name, value] : named->*ErrorSubstitutions::member()) {
+        // The option name also makes "%canonical_option%".
+        if (value.find('%' + name + '%') == std::string::npos &&
+            value.find("%canonical_option%") == std::string::npos) {
+            continue;
+        }
+        std::string escaped;
+        for (char c : value) escaped += c == '%' ? std::string("%25") : std::string(1, c);
+        safe.set_substitute(name, escaped);
+    }
+    return safe.what();
+}
+
 [[noreturn]] void throw_config_error(const std::string& where, const po::error& e) {
     std::string prefix = where.empty() ? "" : where + ": ";
     if (const auto* unknown = dynamic_cast<const po::unknown_option*>(&e)) {
@@ -154,7 +179,7 @@ std::string option_name_of(const po::error_with_option_name& e) {
     if (const auto* ambiguous = dynamic_cast<const po::ambiguous_option*>(&e)) {
         throw ConfigError(prefix + "ambiguous option '" + option_name_of(*ambiguous) + "'");
     }
-    throw ConfigError(prefix + e.what());
+    throw ConfigError(prefix + error_text(e));
 }
 
 void refuse_password_argument(const std::vector<std::string>& args) {

@@ -1,8 +1,11 @@
 // Inputs the fuzzers (tests/fuzz, scripts/fuzz.sh) found to break a promise of the core, kept
 // as literals so the fix cannot silently regress without a fuzzing run.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "common/clock.hpp"
@@ -81,6 +84,45 @@ TEST(FuzzRegressions, CredentialOf100CharactersWithAStrayByteIsAccepted) {
     std::string cyrillic;
     for (int i = 0; i < 100; ++i) cyrillic += "ж";
     EXPECT_EQ(config_with("ATOL_KKT_PASSWORD", cyrillic).password, cyrillic);
+}
+
+// fuzz_config_ini: program_options' what() replaces "%value%" in its message by the value until
+// none is left, so an option value holding "%value%" made every command hang (growing memory
+// when the value was longer), e.g. `check_atol_kkt -t %value%`. Each case runs in a child with
+// an alarm: the bug shows as a child killed by SIGALRM instead of an endless test.
+void expect_refused_in_time(const std::vector<std::string>& args, const std::string& variable,
+                            const std::string& value, const char* message) {
+    EXPECT_EXIT(
+        {
+            ::alarm(10);
+            const kkt::EnvLookup env = [&](const std::string& name) -> std::optional<std::string> {
+                if (name == variable) return value;
+                return std::nullopt;
+            };
+            try {
+                kkt::parse_options(args, kkt::common_options(), env);
+            } catch (const kkt::ConfigError& e) {
+                std::fprintf(stderr, "[%s]", e.what());
+                std::_Exit(0);
+            }
+            std::_Exit(1);
+        },
+        ::testing::ExitedWithCode(0), message);
+}
+
+TEST(FuzzRegressions, OptionValueHoldingItsPlaceholderIsRefusedNotLoopedOn) {
+    expect_refused_in_time({"--timeout", "%value%"}, "", "",
+                           "\\[the argument \\('%25value%25'\\) for option '--timeout' is "
+                           "invalid\\]");
+    expect_refused_in_time({"--page-size=x%value%"}, "", "",
+                           "\\[the argument \\('x%25value%25'\\) for option '--page-size' is "
+                           "invalid\\]");
+    expect_refused_in_time({}, "ATOL_KKT_CACHE_TTL", "%value%%value%",
+                           "\\[environment variable ATOL_KKT_CACHE_TTL: the argument "
+                           "\\('%25value%25%25value%25'\\) for option 'cache-ttl' is invalid\\]");
+    // Any other '%' is shown as given.
+    expect_refused_in_time({"--timeout", "50%"}, "", "",
+                           "\\[the argument \\('50%'\\) for option '--timeout' is invalid\\]");
 }
 
 }  // namespace
