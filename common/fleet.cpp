@@ -101,22 +101,24 @@ std::vector<Register> fetch_registers(const RunContext& run, const CacheDir& dir
     CurlTransport http(http_options(run));
     TokenCache tokens(dir, key);
     AtolClient client(http, client_options(run.config), &tokens, run.clock);
-    boost::json::array raw = client.list_registers(run.deadline);
+    // Optional so it can be destroyed early: assigning to a boost::json::array keeps its
+    // storage, and with it the arena holding the whole DOM.
+    std::optional<boost::json::array> raw = client.list_registers(run.deadline);
     fleet.upstream_requests = client.stats().requests;
-    run.log(1, "fetched " + std::to_string(raw.size()) + " registers in " +
+    run.log(1, "fetched " + std::to_string(raw->size()) + " registers in " +
                    std::to_string(client.stats().list_pages) + " page(s) from " +
                    run.config.base_url);
     if (run.config.cache_ttl.count() == 0) {
         std::vector<Register> registers;
-        registers.reserve(raw.size());
-        for (const auto& element : raw)
+        registers.reserve(raw->size());
+        for (const auto& element : *raw)
             registers.push_back(boost::json::value_to<Register>(element));
         return registers;
     }
     // The registers are read from the cache text, as every later run reads them: the DOM is
     // gone by then, so the DOM and the registers never take memory at once (100,000 registers).
-    CachedList list{fetched_at, boost::json::serialize(raw), raw.size()};
-    raw = boost::json::array();
+    CachedList list{fetched_at, boost::json::serialize(*raw), raw->size()};
+    raw.reset();
     cache.store(list);
     return parse_register_list(list.registers_json);
 }
