@@ -77,7 +77,7 @@ int registers(const Args& args) {
         Invocation inv = parse_invocation(args, threshold_options(), stderr_sink());
         no_positional(inv, "registers");
         const Fleet fleet = load_fleet(inv.context(), inv.thresholds);
-        print_all(zabbix::to_output(zabbix::registers_json(select(fleet, inv.config.selection))));
+        print_all(zabbix::registers_output(select(fleet, inv.config.selection)));
         return 0;
     });
 }

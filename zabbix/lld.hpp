@@ -23,5 +23,7 @@ boost::json::array registers_json(const std::vector<const RegisterStatus*>& regi
 
 // Compact JSON text plus a newline: what the commands print.
 std::string to_output(const boost::json::array& document);
+// to_output(registers_json(registers)), built one register at a time.
+std::string registers_output(const std::vector<const RegisterStatus*>& registers);
 
 }  // namespace kkt::zabbix

@@ -144,6 +144,8 @@ TEST(ZabbixRegisters, EachElementIsTheStatusJsonWithPlainNumbersAndNullForUnknow
 
     const std::string text = to_output(registers);
     EXPECT_TRUE(same_json(json::parse(text), registers)) << text;
+    EXPECT_EQ(registers_output(pointers(fleet)), text);  // the streamed form is the same text
+    EXPECT_EQ(to_output(json::array{}), "[]\n");
     EXPECT_NE(text.find(R"("fiscal_storage_percentage_use":37.5,)"), std::string::npos) << text;
     EXPECT_NE(text.find(R"("fn_days_left":2.4,)"), std::string::npos) << text;
     EXPECT_NE(text.find(R"("ofd_block_days_left":29.75,)"), std::string::npos) << text;
