@@ -58,14 +58,17 @@ json::array shifts_moved_on(const json::array& fleet) {
     json::array moved = fleet;
     for (std::size_t i = 0; i < moved.size(); ++i) {
         json::object& r = moved[i].as_object();
+        // Read both values before writing: writing through the object may move its storage.
         const json::value* open = r.if_contains("isShiftOpened");
         const json::value* number = r.if_contains("shiftNumber");
         if (!open || !open->is_bool() || !number || !number->is_int64()) continue;
-        if (open->get_bool() && i % 2 == 0) {
-            r["shiftNumber"] = number->get_int64() + 1;  // closed and reopened between waves
+        const bool was_open = open->get_bool();
+        const std::int64_t shift = number->get_int64();
+        if (was_open && i % 2 == 0) {
+            r["shiftNumber"] = shift + 1;  // closed and reopened between waves
         } else {
-            r["isShiftOpened"] = !open->get_bool();
-            if (!open->get_bool()) r["shiftNumber"] = number->get_int64() + 1;
+            r["isShiftOpened"] = !was_open;
+            if (!was_open) r["shiftNumber"] = shift + 1;  // a closed shift opens as the next one
         }
     }
     return moved;
