@@ -16,7 +16,10 @@ command -v valgrind >/dev/null || {
     echo "valgrind: not installed (scripts/setup.sh --tests)" >&2
     exit 1
 }
-cmake --build "$build_dir" -j2 --target atol-kkt atol-kkt-emulator >/dev/null
+if ! build_log=$(cmake --build "$build_dir" -j2 --target atol-kkt atol-kkt-emulator 2>&1); then
+    echo "$build_log" >&2
+    exit 1
+fi
 atol_kkt=$build_dir/plugin/atol-kkt
 emulator_bin=$build_dir/tests/emulator/atol-kkt-emulator
 logs=$build_dir/valgrind
