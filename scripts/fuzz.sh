@@ -7,14 +7,15 @@
 # touched). A crash, a leak, a sanitizer finding, a broken invariant or a slow input (over
 # FUZZ_INPUT_TIMEOUT s, default 10) saves the input as build-fuzz/artifacts/<target>/crash-…
 # (or leak-…, timeout-…) and makes the script exit non-zero.
-# Environment: FUZZ_SECONDS (60), FUZZ_INPUT_TIMEOUT (10), BUILD_DIR (build-fuzz), CXX (clang++).
+# Environment: FUZZ_SECONDS (60), FUZZ_INPUT_TIMEOUT (10), FUZZ_BUILD_DIR (build-fuzz),
+# FUZZ_CXX (clang++).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=${FUZZ_SECONDS:-60}
 input_timeout=${FUZZ_INPUT_TIMEOUT:-10}
-build_dir=${BUILD_DIR:-build-fuzz}
-cxx=${CXX:-clang++}
+build_dir=${FUZZ_BUILD_DIR:-build-fuzz}
+cxx=${FUZZ_CXX:-clang++}
 
 if ! command -v "$cxx" >/dev/null; then
     echo "fuzz: $cxx not found; install clang and libclang-rt-14-dev (scripts/setup.sh --tests)" >&2

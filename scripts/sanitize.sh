@@ -6,15 +6,16 @@
 # integration tests start atol-kkt and the emulator with a clean environment. Every report, from
 # a test or from a process it started (whose exit status or stderr a test may not look at), is
 # written under build-asan/sanitizer-logs/: the run fails when that directory is not empty.
-# Environment: BUILD_DIR (build-asan), CXX (clang++, else the system's c++), CTEST_JOBS (2).
+# Environment: ASAN_BUILD_DIR (build-asan), SANITIZE_CXX (clang++, else the system's c++),
+# CTEST_JOBS (2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-build_dir=${BUILD_DIR:-build-asan}
+build_dir=${ASAN_BUILD_DIR:-build-asan}
 logs=$PWD/$build_dir/sanitizer-logs
 # clang: GCC 12 under -fsanitize=address gives false -Wmaybe-uninitialized warnings in
 # libstdc++'s <regex>.
-cxx=$(command -v "${CXX:-clang++}" || command -v c++)
+cxx=$(command -v "${SANITIZE_CXX:-clang++}" || command -v c++)
 
 # A build dir configured with another compiler cannot switch: start it afresh.
 if [[ -f $build_dir/CMakeCache.txt ]] &&
