@@ -19,16 +19,6 @@ json::array parse_array(const std::string& text) {
     return json::parse(text).as_array();
 }
 
-// The generated fleet, as the emulator serves it (same seed and now).
-json::array dumped_fleet(int registers, int seed) {
-    auto r = run_program(ATOL_KKT_EMULATOR_BIN,
-                         {"--dump-fleet", "--registers", std::to_string(registers), "--seed",
-                          std::to_string(seed), "--now", fixed_now},
-                         {});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return parse_array(r.out);
-}
-
 std::optional<double> iso_hours_until(const json::object& o, const char* key, TimePoint now) {
     auto it = o.find(key);
     if (it == o.end() || !it->value().is_string()) return std::nullopt;
@@ -48,7 +38,7 @@ TEST_F(ListGet, ListJsonHasEveryRegisterWithMetricsComputedFromTheApiFields) {
     auto result = atol_kkt(emulator, home, {"list", "--json"}, env);
     ASSERT_EQ(result.exit_code, 0) << result.err;
     json::array listed = parse_array(result.out);
-    json::array fleet = dumped_fleet(50, 3);
+    json::array fleet = dumped_fleet(50, 3, fixed_now);
     ASSERT_EQ(listed.size(), 50u);
 
     std::map<std::string, json::object> by_serial;
@@ -95,7 +85,7 @@ TEST_F(ListGet, ListJsonHasEveryRegisterWithMetricsComputedFromTheApiFields) {
 TEST_F(ListGet, ListTableShowsEveryRegisterAndSaysTestMode) {
     auto result = atol_kkt(emulator, home, {"list"}, env);
     ASSERT_EQ(result.exit_code, 0) << result.err;
-    for (auto& v : dumped_fleet(50, 3)) {
+    for (auto& v : dumped_fleet(50, 3, fixed_now)) {
         const std::string serial(v.at("serialNumber").as_string());
         EXPECT_NE(result.out.find(serial), std::string::npos) << serial;
     }

@@ -23,15 +23,6 @@ json::array parse_array(const std::string& text) {
     return json::parse(text).as_array();
 }
 
-json::array dumped_fleet(int registers, int seed) {
-    auto r = run_program(ATOL_KKT_EMULATOR_BIN,
-                         {"--dump-fleet", "--registers", std::to_string(registers), "--seed",
-                          std::to_string(seed), "--now", fixed_now},
-                         {});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return parse_array(r.out);
-}
-
 std::string text_of(const json::object& o, const char* key) {
     const json::value* v = o.if_contains(key);
     return v && v->is_string() ? std::string(v->get_string()) : std::string();
@@ -90,7 +81,7 @@ TEST_F(ZabbixCommands, DiscoveryListsEveryRegisterWithItsMacros) {
     ASSERT_FALSE(result.out.empty());
     EXPECT_EQ(result.out.back(), '\n');
     json::array lld = parse_array(result.out);
-    json::array fleet = dumped_fleet(50, 5);
+    json::array fleet = dumped_fleet(50, 5, fixed_now);
     ASSERT_EQ(lld.size(), fleet.size());
     for (std::size_t i = 0; i < fleet.size(); ++i) {
         const json::object& raw = fleet[i].as_object();
@@ -107,7 +98,7 @@ TEST_F(ZabbixCommands, DiscoveryListsEveryRegisterWithItsMacros) {
 }
 
 TEST_F(ZabbixCommands, DiscoveryAndRegistersHonourTheSelectionFilters) {
-    json::array fleet = dumped_fleet(50, 5);
+    json::array fleet = dumped_fleet(50, 5, fixed_now);
     const std::string group = text_of(fleet[0].as_object(), "groupCode");
     std::set<std::string> in_group;
     for (auto& v : fleet)
@@ -135,7 +126,7 @@ TEST_F(ZabbixCommands, RegistersJsonEqualsListJsonInApiOrder) {
     ASSERT_EQ(list.exit_code, 0) << list.err;
 
     json::array from_zabbix = parse_array(registers.out);
-    json::array fleet = dumped_fleet(50, 5);
+    json::array fleet = dumped_fleet(50, 5, fixed_now);
     ASSERT_EQ(from_zabbix.size(), fleet.size());
     std::map<std::string, json::value> listed;
     for (auto& v : parse_array(list.out))
@@ -189,7 +180,7 @@ TEST_F(ZabbixCommands, GetEqualsTheRegistersJsonForEveryKeyOfSeveralRegisters) {
 }
 
 TEST_F(ZabbixCommands, TwoHundredConcurrentGetsCostOneListFetch) {
-    json::array fleet = dumped_fleet(50, 5);
+    json::array fleet = dumped_fleet(50, 5, fixed_now);
     const std::vector<std::string> metrics{"fn_usage",           "unsent_docs", "network_error",
                                            "shift_receipts",     "state_code",  "signed_documents",
                                            "network_error_text", "state"};

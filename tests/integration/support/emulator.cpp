@@ -116,6 +116,15 @@ void Emulator::set_fleet(const std::string& fleet_json) const {
     control("POST", "/_emulator/fleet", fleet_json);
 }
 
+boost::json::array dumped_fleet(int registers, int seed, const std::string& now) {
+    auto r = run_program(ATOL_KKT_EMULATOR_BIN,
+                         {"--dump-fleet", "--registers", std::to_string(registers), "--seed",
+                          std::to_string(seed), "--now", now},
+                         {});
+    if (r.exit_code != 0) throw std::runtime_error("emulator --dump-fleet failed: " + r.err);
+    return boost::json::parse(r.out).as_array();
+}
+
 RunResult atol_kkt(const Emulator& emulator, const TempDir& home,
                    const std::vector<std::string>& args, const Env& extra,
                    std::chrono::milliseconds limit) {

@@ -1,6 +1,7 @@
 #pragma once
 // The ATOL API emulator as a test fixture: started on port 0, its URL read from its first
 // line, its control API (faults, fleet, counters) at hand, stopped on destruction.
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <string>
 #include <vector>
@@ -32,6 +33,10 @@ class Emulator {
     int stdout_fd_ = -1;
     std::string url_;
 };
+
+// The fleet the emulator generates for `registers`, `seed` and `now` (its --dump-fleet), as
+// it serves it: what tests compare the program's output with.
+boost::json::array dumped_fleet(int registers, int seed, const std::string& now);
 
 // Runs the built atol-kkt with `args`, a private cache dir under `home`, the emulator as the
 // base URL, and `extra` environment on top.
