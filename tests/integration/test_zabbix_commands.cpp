@@ -10,11 +10,13 @@
 #include <set>
 
 #include "integration/support/emulator.hpp"
+#include "shared/same_json.hpp"
 
 namespace kkt::testing {
 namespace {
 
 namespace json = boost::json;
+using kkt::testing::same_json;
 using ::testing::HasSubstr;
 
 constexpr const char* fixed_now = "2026-11-28T12:00:00Z";
@@ -26,27 +28,6 @@ json::array parse_array(const std::string& text) {
 std::string text_of(const json::object& o, const char* key) {
     const json::value* v = o.if_contains(key);
     return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-// JSON equality where numbers compare by value (the texts may write 30 or 3E1).
-bool same_json(const json::value& a, const json::value& b) {
-    if (a.is_number() && b.is_number()) return a.to_number<double>() == b.to_number<double>();
-    if (a.kind() != b.kind()) return false;
-    if (a.is_array()) {
-        const auto &x = a.get_array(), &y = b.get_array();
-        if (x.size() != y.size()) return false;
-        for (std::size_t i = 0; i < x.size(); ++i)
-            if (!same_json(x[i], y[i])) return false;
-        return true;
-    }
-    if (a.is_object()) {
-        const auto &x = a.get_object(), &y = b.get_object();
-        if (x.size() != y.size()) return false;
-        for (auto i = x.begin(), j = y.begin(); i != x.end(); ++i, ++j)
-            if (i->key() != j->key() || !same_json(i->value(), j->value())) return false;
-        return true;
-    }
-    return a == b;
 }
 
 // What `zabbix get` must print for a value of the registers JSON.

@@ -13,25 +13,14 @@
 
 #include "common/cache.hpp"
 #include "common/errors.hpp"
+#include "shared/temp_dir.hpp"
 
 namespace kkt {
 namespace {
 
 using namespace std::chrono_literals;
 
-class TempDir {
-  public:
-    TempDir() {
-        char pattern[] = "/tmp/atol-cache-test-XXXXXX";
-        if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() { std::filesystem::remove_all(path_); }
-    std::string file(const std::string& name) const { return path_ + "/" + name; }
-
-  private:
-    std::string path_;
-};
+using TempDir = testing::ScratchDir;
 
 class UmaskScope {
   public:

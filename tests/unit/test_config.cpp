@@ -10,24 +10,12 @@
 
 #include "common/config.hpp"
 #include "common/errors.hpp"
+#include "shared/temp_dir.hpp"
 
 namespace kkt {
 namespace {
 
-class TempDir {
-  public:
-    TempDir() {
-        char pattern[] = "/tmp/atol-config-test-XXXXXX";
-        if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() { std::filesystem::remove_all(path_); }
-    const std::string& path() const { return path_; }
-    std::string file(const std::string& name) const { return path_ + "/" + name; }
-
-  private:
-    std::string path_;
-};
+using TempDir = testing::ScratchDir;
 
 std::string write_file(const std::string& path, const std::string& content, mode_t mode = 0600) {
     std::ofstream(path, std::ios::binary | std::ios::trunc) << content;

@@ -10,6 +10,7 @@
 #include "common/register.hpp"
 #include "common/state.hpp"
 #include "common/status_json.hpp"
+#include "shared/same_json.hpp"
 #include "zabbix/item_value.hpp"
 #include "zabbix/lld.hpp"
 
@@ -18,6 +19,7 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace json = boost::json;
+using kkt::testing::same_json;
 
 // 2026-11-28 12:00:00 UTC.
 const TimePoint now = std::chrono::sys_days{std::chrono::year{2026} / 11 / 28} + 12h;
@@ -61,27 +63,6 @@ RegisterStatus partly_unknown() {
     r.fiscal_storage_inn.reset();
     r.unknown_fields = {"fiscalStorageExpiration", "fiscalStorageINN"};
     return assessed(std::move(r));
-}
-
-// JSON equality where numbers compare by value: the text writes a whole double as "6".
-bool same_json(const json::value& a, const json::value& b) {
-    if (a.is_number() && b.is_number()) return a.to_number<double>() == b.to_number<double>();
-    if (a.kind() != b.kind()) return false;
-    if (a.is_array()) {
-        const auto &x = a.get_array(), &y = b.get_array();
-        if (x.size() != y.size()) return false;
-        for (std::size_t i = 0; i < x.size(); ++i)
-            if (!same_json(x[i], y[i])) return false;
-        return true;
-    }
-    if (a.is_object()) {
-        const auto &x = a.get_object(), &y = b.get_object();
-        if (x.size() != y.size()) return false;
-        for (auto i = x.begin(), j = y.begin(); i != x.end(); ++i, ++j)
-            if (i->key() != j->key() || !same_json(i->value(), j->value())) return false;
-        return true;
-    }
-    return a == b;
 }
 
 std::vector<const RegisterStatus*> pointers(const std::vector<RegisterStatus>& v) {
