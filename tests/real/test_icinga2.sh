@@ -6,7 +6,7 @@
 #   scripts/setup.sh --tests: icinga2-bin, jq)
 set -euo pipefail
 
-bin=$1 emulator_bin=$2 src=$3
+bin=$(realpath "$1") emulator_bin=$(realpath "$2") src=$(realpath "$3")
 now=2026-11-28T12:00:00Z
 deadline_s=90
 
@@ -18,8 +18,7 @@ done
 [[ $(id -u) -eq 0 ]] || fail "must run as root (Icinga 2 runs checks as user nagios)"
 id nagios >/dev/null 2>&1 || fail "user nagios missing (installed with icinga2-bin)"
 
-work=$(mktemp -d /tmp/atol-kkt-icinga2.XXXXXX)
-chmod 755 "$work"
+make_work_dir icinga2
 daemon_log=$work/icinga2.log
 trap cleanup EXIT
 
@@ -34,10 +33,11 @@ missing_serial=99999999999999
 # --- Icinga 2 configuration: the shipped file plus a host that opts in ---------------------
 for d in data cache log run spool spool/tmp spool/perfdata; do mkdir -p "$work/icinga/$d"; done
 chown -R nagios: "$work/icinga"
+shipped_conf=$(stage_shipped nagios/icinga2/atol-kkt.conf)
 cat >"$work/icinga2.conf" <<EOF
 include <itl>
 const PluginDir = "$work/plugins"
-include "$src/nagios/icinga2/atol-kkt.conf"
+include "$shipped_conf"
 
 object CheckerComponent "checker" {}
 object ExternalCommandListener "command" { command_path = "$work/icinga/run/icinga2.cmd" }

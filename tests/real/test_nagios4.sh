@@ -6,7 +6,7 @@
 #   scripts/setup.sh --tests: nagios4-core, jq)
 set -euo pipefail
 
-bin=$1 emulator_bin=$2 src=$3
+bin=$(realpath "$1") emulator_bin=$(realpath "$2") src=$(realpath "$3")
 now=2026-11-28T12:00:00Z
 deadline_s=90
 
@@ -18,8 +18,7 @@ done
 [[ $(id -u) -eq 0 ]] || fail "must run as root (Nagios 4 runs checks as user nagios)"
 id nagios >/dev/null 2>&1 || fail "user nagios missing (installed with nagios4-core)"
 
-work=$(mktemp -d /tmp/atol-kkt-nagios4.XXXXXX)
-chmod 755 "$work"
+make_work_dir nagios4
 daemon_log=$work/nagios/nagios.log
 trap cleanup EXIT
 
@@ -110,9 +109,10 @@ define service {
     check_command         check_atol_kkt_group!shop!$group
 }
 EOF
+shipped_cfg=$(stage_shipped nagios/nagios/atol-kkt.cfg)
 cat >"$n/nagios.cfg" <<EOF
 log_file=$n/nagios.log
-cfg_file=$src/nagios/nagios/atol-kkt.cfg
+cfg_file=$shipped_cfg
 cfg_file=$n/objects.cfg
 resource_file=$n/resource.cfg
 object_cache_file=$n/objects.cache

@@ -5,14 +5,16 @@
 #   - an agent started in the foreground on 127.0.0.1 answers `zabbix_get` for every key, with the
 #     values of `atol-kkt zabbix registers`, and an error text for unknown values and registers;
 #   - 200 parallel `zabbix_get` of per-register values cost one upstream list fetch.
-# The agent runs `atol-kkt` from its PATH (a link to the built binary) and passes its environment
-# on, so the profile lives in a private ATOL_KKT_CONFIG_DIR. Everything on 127.0.0.1, bounded
-# waits, processes stopped by PID.
+# The agent runs `atol-kkt` from its PATH (a copy of the built binary) and passes its environment
+# on, so the profile lives in a private ATOL_KKT_CONFIG_DIR. Nothing the agent reads lies in the
+# checkout (which may be in a directory others cannot enter): the binary, the UserParameter
+# file, the profile and the cache are in the test's own directory. Everything on 127.0.0.1,
+# bounded waits, processes stopped by PID.
 # usage: test_zabbix_agent.sh ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR
 set -euo pipefail
-bin=${1:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}
-emulator_bin=${2:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}
-src=${3:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}
+bin=$(realpath "${1:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}")
+emulator_bin=$(realpath "${2:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}")
+src=$(realpath "${3:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}")
 
 passes=0 failures=0
 pass() { echo "ok   $*"; passes=$((passes + 1)); }
@@ -25,6 +27,7 @@ done
 
 work=$(mktemp -d /tmp/atol-zabbix-agent.XXXXXX)
 chmod 0755 "$work"
+cd "$work"
 emulator_pid='' agent_pid=''
 stop() { # stop a process we started, by PID, and wait for it
     local pid=$1
@@ -66,9 +69,10 @@ timeout = 20
 EOF
 chmod 0600 "$work/etc/test.conf"
 
-# The shipped UserParameter file runs `atol-kkt` from PATH.
-mkdir "$work/bin"
-ln -s "$(readlink -f "$bin")" "$work/bin/atol-kkt"
+# The shipped UserParameter file, as it is, runs `atol-kkt` from PATH.
+mkdir -m 0755 "$work/bin"
+install -m 0755 "$bin" "$work/bin/atol-kkt"
+install -m 0644 "$src/zabbix/userparameter_atol_kkt.conf" "$work/userparameter_atol_kkt.conf"
 export PATH="$work/bin:$PATH" ATOL_KKT_CONFIG_DIR="$work/etc" ATOL_KKT_NOW="$now"
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -84,7 +88,7 @@ Hostname=atol-kkt-test
 StartAgents=8
 Timeout=30
 PidFile=$work/zabbix_agentd.pid
-Include=$src/zabbix/userparameter_atol_kkt.conf
+Include=$work/userparameter_atol_kkt.conf
 EOF
 }
 write_agent_config 10050

@@ -23,6 +23,7 @@ now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
 work=$(mktemp -d /tmp/atol-zabbix-server.XXXXXX)
 chmod 0755 "$work" # PostgreSQL runs as postgres below it
+cd "$work"
 source "$src/tests/real/zabbix/stack.sh"
 
 passes=0 failures=0
@@ -84,13 +85,16 @@ excluded_serial=00106711000007 # group "excluded-shops", filtered out by a host 
 expected_serials=$(grep -v "^$excluded_serial\$" <<<"$all_serials")
 [[ $(wc -l <<<"$all_serials") == 8 ]] || fatal "expected 8 registers from atol-kkt, got: $all_serials"
 
-# The shipped UserParameter file, pointed at the built binary, the test profile dir and clock
-# (the agent passes no environment to its commands, so `env` does).
+# The shipped UserParameter file, pointed at a copy of the built binary (nothing the daemons read
+# lies in the checkout, which may be in a directory others cannot enter), the test profile dir
+# and clock (the agent passes no environment to its commands, so `env` does).
 userparameters=$src/zabbix/userparameter_atol_kkt.conf
 [[ -f "$userparameters" ]] || fatal "$userparameters is missing"
-sed -E "s#^(UserParameter=[^,]+,[[:space:]]*)([^[:space:]]*/)?atol-kkt([[:space:]])#\1env ATOL_KKT_CONFIG_DIR=$work/etc ATOL_KKT_NOW=$now $bin\3#" \
+agent_bin=$work/bin/atol-kkt
+install -D -m 0755 "$bin" "$agent_bin"
+sed -E "s#^(UserParameter=[^,]+,[[:space:]]*)([^[:space:]]*/)?atol-kkt([[:space:]])#\1env ATOL_KKT_CONFIG_DIR=$work/etc ATOL_KKT_NOW=$now $agent_bin\3#" \
     "$userparameters" >"$work/userparameter_atol_kkt.conf"
-grep -q "ATOL_KKT_NOW=$now $bin" "$work/userparameter_atol_kkt.conf" ||
+grep -q "ATOL_KKT_NOW=$now $agent_bin" "$work/userparameter_atol_kkt.conf" ||
     fatal "no UserParameter in $userparameters runs atol-kkt"
 
 # The JSONPath of every dependent item, as the frontend's YAML reader sees the template.

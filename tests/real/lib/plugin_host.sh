@@ -1,7 +1,9 @@
 # Shared by the real Icinga 2 and Nagios 4 tests (sourced, not run): failing, stopping what we
-# started, bounded waits, the emulator on a free port, and the plugin + profile laid out where
-# user nagios (which runs the checks) can use them.
-# The sourcing script sets: bin, emulator_bin, now, work; daemon_pid and daemon_log (for
+# started, bounded waits, the emulator on a free port, and the plugin, profile and shipped
+# configuration laid out in the test's own directory, where user nagios (which runs the checks
+# and reads the configuration) can use them: nothing the daemons read lies in the checkout,
+# which may be in a directory only root can enter (a clone in /root, or in `mktemp -d`).
+# The sourcing script sets: bin, emulator_bin, src, now, work; daemon_pid and daemon_log (for
 # cleanup); and may set emulator_args.
 
 fail() {
@@ -38,6 +40,24 @@ cleanup() {
     exit "$rc"
 }
 
+# A private directory under /tmp that user nagios can traverse (the files in it keep their own
+# modes), the current directory from now on; sets work. Its argument names it.
+make_work_dir() {
+    work=$(mktemp -d "/tmp/atol-kkt-$1.XXXXXX")
+    chmod 755 "$work"
+    cd "$work"
+}
+
+# A copy of the shipped file $1 (relative to the checkout) readable by the daemons, under
+# $work/shipped; prints its path.
+stage_shipped() {
+    local staged
+    staged=$work/shipped/$(basename "$1")
+    mkdir -p -m 755 "$work/shipped"
+    install -m 644 "$src/$1" "$staged" || fail "cannot copy $src/$1 to $staged"
+    echo "$staged"
+}
+
 # Polls "$@" until it succeeds or $1 seconds pass.
 wait_for() {
     local seconds=$1 what=$2
@@ -57,7 +77,8 @@ start_emulator() {
     url=$(head -n 1 "$work/emulator.out")
 }
 
-# The plugin in $work/plugins, profile "shop" (the emulator, test mode, demo credentials) in
+# A copy of the plugin in $work/plugins (a build directory in the checkout may be out of user
+# nagios's reach), profile "shop" (the emulator, test mode, demo credentials) in
 # $work/profiles, a cache for user nagios; exports ATOL_KKT_NOW and ATOL_KKT_CONFIG_DIR.
 # Then lists the fleet as root into $work/list.json for the test to pick registers from.
 lay_out_plugin() {
