@@ -226,10 +226,22 @@ HttpResponse CurlTransport::perform(const HttpRequest& request, const Deadline& 
             message = "request timed out (run budget of " + budget + " s exhausted) on " +
                       display_url(request.url);
         } else {
+            // Through a proxy, the failure may be the proxy's: the message names it, and says
+            // so outright when it answered the CONNECT for an HTTPS tunnel with an error
+            // (libcurl's own words for that are "Failure when receiving data from the peer").
+            const std::string& proxy = impl_->options.proxy;
+            long connect_status = 0;
+            curl_easy_getinfo(impl_->handle.get(), CURLINFO_HTTP_CONNECTCODE, &connect_status);
             message = request.method + " " + display_url(request.url) +
-                      " failed: " + curl_easy_strerror(result);
-            if (impl_->error_buffer[0] != '\0') {
-                message += std::string(" (") + impl_->error_buffer + ")";
+                      (proxy.empty() ? "" : " via proxy " + display_url(proxy)) + " failed: ";
+            if (!proxy.empty() && connect_status >= 300) {
+                message += "the proxy refused the tunnel (HTTP " + std::to_string(connect_status) +
+                           " to CONNECT)";
+            } else {
+                message += curl_easy_strerror(result);
+                if (impl_->error_buffer[0] != '\0') {
+                    message += std::string(" (") + impl_->error_buffer + ")";
+                }
             }
         }
         impl_->trace(traced_request + "failed: " + message + ", " + traced_time);
