@@ -192,7 +192,8 @@ TEST(ManPage, NamesEveryCommandOptionAndMetric) {
 }
 
 TEST(ManPage, FormatsWithoutWarnings) {
-    if (!fs::exists("/usr/bin/groff")) GTEST_SKIP() << "groff is not installed";
+    ASSERT_TRUE(fs::exists("/usr/bin/groff"))
+        << "groff is not installed (scripts/setup.sh --tests installs groff-base)";
     RunResult r = run_program("/usr/bin/groff", {"-man", "-t", "-ww", "-z", man_page.string()}, {});
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_EQ(r.err, "");

@@ -14,6 +14,7 @@
 #include "integration/support/cache_check.hpp"
 #include "integration/support/emulator.hpp"
 #include "integration/support/report.hpp"
+#include "shared/skip.hpp"
 
 namespace kkt::testing {
 namespace {
@@ -106,7 +107,7 @@ TEST_F(SecretFiles, CacheDirOpenToOthersIsRefused) {
 }
 
 TEST_F(SecretFiles, CacheDirOfAnotherUserIsRefused) {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root to give a directory to another user";
+    if (geteuid() != 0) SKIP_OR_FAIL_IN_CI("needs root to give a directory to another user");
     fs::create_directories(cache());
     chmod(cache().c_str(), 0700);
     ASSERT_EQ(chown(cache().c_str(), 65534, 65534), 0);
