@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Smoke test of atol-kkt-emulator with curl and jq: every endpoint and fault once.
-# Usage: tests/emulator/smoke.sh path/to/atol-kkt-emulator   (not registered with CTest)
+# Usage: tests/emulator/smoke.sh path/to/atol-kkt-emulator   (CTest: integration_emulator_smoke)
 set -euo pipefail
 
 EMULATOR=${1:?usage: smoke.sh path/to/atol-kkt-emulator}
