@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --tests
-ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j2 "$@"
+ctest --test-dir "${BUILD_DIR:-build}" --no-tests=error --output-on-failure -j2 "$@"
 (($# == 0)) || exit 0
 
 step() { echo; echo "==== $* ($(date +%T))"; }
