@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "common/errors.hpp"
+#include "common/text.hpp"
 #include "common/utf8.hpp"
 
 namespace kkt {
@@ -18,7 +19,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::size_t kMaxCredentialChars = 100;
 const std::string kContentTypeHeader = "Content-Type: application/json; charset=utf-8";
 const std::string kAcceptJson = "Accept: application/json";
 const std::string kAcceptHal = "Accept: application/hal+json";
@@ -74,24 +74,13 @@ TokenReply tag_invoke(json::value_to_tag<TokenReply>, const json::value& value) 
     return reply;
 }
 
-std::size_t utf8_code_points(std::string_view text) {
-    std::size_t count = 0;
-    for (const char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    return count;
-}
-
 void check_credentials(const AtolClientOptions& options) {
-    if (utf8_code_points(options.login) > kMaxCredentialChars) {
-        throw ConfigError("the login is longer than 100 characters");
-    }
-    if (utf8_code_points(options.password) > kMaxCredentialChars) {
-        throw ConfigError("the password is longer than 100 characters");
-    }
+    check_credential_length(options.login, "the login");
+    check_credential_length(options.password, "the password");
 }
 
 bool starts_json_object(std::string_view body) {
-    const auto first = body.find_first_not_of(" \t\r\n");
-    return first != std::string_view::npos && body[first] == '{';
+    return trim(body).starts_with('{');
 }
 
 // The ATOL error object in a body, if the body is a JSON object with a non-null "error".
@@ -163,13 +152,6 @@ bool is_token_rejection(const std::optional<AtolError>& error, long status) {
     return error && error->code && (*error->code == 10 || *error->code == 11);
 }
 
-std::string_view trim(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r\n\f\v");
-    if (first == std::string_view::npos) return {};
-    const auto last = text.find_last_not_of(" \t\r\n\f\v");
-    return text.substr(first, last - first + 1);
-}
-
 const char* json_kind(const json::value& value) {
     switch (value.kind()) {
         case json::kind::object:
@@ -232,6 +214,13 @@ class SeenRegisters {
 };
 
 }  // namespace
+
+void check_credential_length(std::string_view value, std::string_view what) {
+    if (utf8_length(value) > max_credential_length) {
+        throw ConfigError(std::string(what) + " is longer than " +
+                          std::to_string(max_credential_length) + " characters");
+    }
+}
 
 AtolClient::AtolClient(HttpTransport& http, AtolClientOptions options, TokenStore* tokens,
                        const Clock& clock)

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/clock.hpp"
 #include "common/deadline.hpp"
@@ -13,9 +14,17 @@
 
 namespace kkt {
 
+// The API takes a login and a password of at most this many characters, not bytes (a
+// 100-letter Cyrillic password is 200 bytes and valid): docs/atol-api.md, "Authentication".
+inline constexpr std::size_t max_credential_length = 100;
+
+// Throws ConfigError "<what> is longer than N characters" when `value` has more characters
+// than N = max_credential_length, each invalid UTF-8 byte counting as one.
+void check_credential_length(std::string_view value, std::string_view what);
+
 // Where the client keeps its token between runs (the cache implements it; tests fake it).
 class TokenStore {
-public:
+  public:
     virtual ~TokenStore() = default;
     virtual std::optional<std::string> load(TimePoint now) = 0;  // a still-valid token
     virtual void save(const std::string& token, TimePoint expires_at) = 0;
@@ -38,7 +47,7 @@ struct AtolClientStats {
 };
 
 class AtolClient {
-public:
+  public:
     // `tokens` may be null (no token cache).
     AtolClient(HttpTransport& http, AtolClientOptions options, TokenStore* tokens,
                const Clock& clock);
@@ -53,7 +62,7 @@ public:
 
     const AtolClientStats& stats() const { return stats_; }
 
-private:
+  private:
     std::string token(const Deadline& deadline, bool force_new);
     HttpResponse authorized_get(const std::string& url, bool hal, const Deadline& deadline);
 

@@ -18,6 +18,7 @@
 
 #include "common/errors.hpp"
 #include "common/sys_text.hpp"
+#include "common/text.hpp"
 
 namespace kkt {
 
@@ -36,7 +37,6 @@ class CountValue : public po::typed_value<int> {
         store = store.empty() ? 1 : boost::any_cast<int>(store) + 1;
     }
 };
-
 
 void check_private_stat(const struct stat& st, const std::string& path, const char* what) {
     if (!S_ISREG(st.st_mode))
@@ -261,8 +261,8 @@ std::string syntax_error_text(const std::string& content) {
     std::istringstream lines(content);
     std::string line;
     for (int number = 1; std::getline(lines, line); ++number) {
-        auto first = line.find_first_not_of(" \t\r");
-        if (first == std::string::npos || line[first] == '#' || line[first] == '[') continue;
+        const std::string_view text = trim(line);
+        if (text.empty() || text.front() == '#' || text.front() == '[') continue;
         if (line.find('=') == std::string::npos) {
             return "line " + std::to_string(number) + " is not of the form 'key = value'";
         }

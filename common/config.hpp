@@ -17,7 +17,6 @@ inline constexpr const char* test_base_url = "https://testonline.atol.ru/api";
 inline constexpr const char* prod_base_url = "https://online.atol.ru/api";
 inline constexpr const char* demo_login = "v4-online-atol-ru";
 inline constexpr const char* demo_password = "iGFFuihss";
-inline constexpr std::size_t max_credential_length = 100;
 
 // Which registers a command looks at.
 struct Selection {

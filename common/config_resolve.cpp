@@ -3,13 +3,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
+#include "common/atol_client.hpp"
 #include "common/config.hpp"
 #include "common/errors.hpp"
-#include "common/utf8.hpp"
+#include "common/text.hpp"
 
 namespace kkt {
 
@@ -31,18 +31,11 @@ bool flag(const po::variables_map& vm, const char* key) {
     return optional_value<bool>(vm, key).value_or(false);
 }
 
-std::string trim(const std::string& text) {
-    auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) return "";
-    auto last = text.find_last_not_of(" \t\r\n");
-    return text.substr(first, last - first + 1);
-}
-
 // A non-empty trimmed value of a string option, or nullopt when the option is absent.
 std::optional<std::string> text_option(const po::variables_map& vm, const char* key) {
     auto value = optional_value<std::string>(vm, key);
     if (!value) return std::nullopt;
-    std::string trimmed = trim(*value);
+    std::string trimmed(trim(*value));
     if (trimmed.empty()) throw ConfigError(std::string("--") + key + " must not be empty");
     return trimmed;
 }
@@ -51,7 +44,7 @@ std::vector<std::string> serial_list(const po::variables_map& vm, const char* ke
     std::vector<std::string> serials;
     for (const auto& serial :
          optional_value<std::vector<std::string>>(vm, key).value_or(std::vector<std::string>{})) {
-        std::string trimmed = trim(serial);
+        std::string trimmed(trim(serial));
         if (trimmed.empty()) throw ConfigError(std::string("--") + key + " must not be empty");
         serials.push_back(trimmed);
     }
@@ -91,20 +84,6 @@ std::string base_url_of(const po::variables_map& vm, bool prod) {
     // One spelling per API root, so the cache key does not depend on a trailing slash.
     while (url.size() > std::string("https://").size() && url.back() == '/') url.pop_back();
     return url;
-}
-
-// The API counts characters, not bytes: a 100-letter Cyrillic password is 200 bytes and valid.
-// UTF-8 code points are counted as the client does (an invalid byte counts as one).
-void check_credential_length(const std::string& value, const char* what) {
-    // Repaired first: a stray continuation byte becomes U+FFFD and counts (found by fuzzing).
-    const std::string text = valid_utf8(value);
-    const auto characters = std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    });
-    if (static_cast<std::size_t>(characters) > max_credential_length) {
-        throw ConfigError(std::string(what) + " is longer than " +
-                          std::to_string(max_credential_length) + " characters");
-    }
 }
 
 std::string password_of(const po::variables_map& vm, bool prod) {

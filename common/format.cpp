@@ -36,4 +36,8 @@ std::string format_fixed(double value, int decimals) {
     return without_negative_zero(std::string(buf, ptr));
 }
 
+double round3(double value) {
+    return std::round(value * 1000.0) / 1000.0;
+}
+
 }  // namespace kkt

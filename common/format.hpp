@@ -1,6 +1,6 @@
 #pragma once
 // Numbers as text in the C locale, whatever LC_NUMERIC says: perfdata, JSON-ish outputs and
-// human reasons all print through these.
+// human reasons all print through these; and the rounding every output applies first.
 #include <string>
 
 namespace kkt {
@@ -13,5 +13,9 @@ std::string format_number(double value);
 // Exactly `decimals` digits after the point, rounded: (2.44, 1) -> "2.4", (30, 1) -> "30.0".
 // Never "-0.0": a value that rounds to zero prints unsigned.
 std::string format_fixed(double value, int decimals);
+
+// `value` rounded to 3 decimal places (halves away from zero), so that outputs show 8.35, not
+// 8.350000000000001: decimal metrics in every output, perfdata, durations.
+double round3(double value);
 
 }  // namespace kkt

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "common/errors.hpp"
+#include "common/text.hpp"
 
 namespace kkt {
 
@@ -59,13 +60,6 @@ bool iequals_prefix(std::string_view line, std::string_view prefix) {
         return std::tolower(static_cast<unsigned char>(a)) ==
                std::tolower(static_cast<unsigned char>(b));
     });
-}
-
-std::string_view trim(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return {};
-    const auto last = text.find_last_not_of(" \t\r\n");
-    return text.substr(first, last - first + 1);
 }
 
 // Retry-After in its delay-seconds form; the HTTP-date form is ignored (nullopt).

@@ -6,19 +6,11 @@
 
 #include "common/errors.hpp"
 #include "common/format.hpp"
+#include "common/text.hpp"
 
 namespace kkt {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-    const auto is_space = [](char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-    };
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-    return s;
-}
 
 [[noreturn]] void fail(std::string_view range, std::string_view why) {
     throw ConfigError("invalid range \"" + std::string(range) + "\": " + std::string(why) +

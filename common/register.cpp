@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/errors.hpp"
+#include "common/text.hpp"
 #include "common/utf8.hpp"
 
 namespace kkt {
@@ -43,14 +44,6 @@ constexpr std::string_view network_error_code = "networkErrorCode";
 
 bool is_first_unsent_key(std::string_view k) {
     return k == key::first_unset_doc_timestamp || k == key::first_unsent_doc_timestamp;
-}
-
-std::string trim(std::string_view s) {
-    constexpr std::string_view space = " \t\r\n\f\v";
-    const auto begin = s.find_first_not_of(space);
-    if (begin == std::string_view::npos) return {};
-    const auto end = s.find_last_not_of(space);
-    return std::string(s.substr(begin, end - begin + 1));
 }
 
 // Typed reads of one JSON value; nullopt for null or a wrong type.

@@ -6,6 +6,7 @@
 
 #include "common/errors.hpp"
 #include "common/reasons.hpp"
+#include "common/text.hpp"
 
 namespace kkt {
 
@@ -66,13 +67,6 @@ std::string valid_metric_names() {
         names += info.name;
     }
     return names;
-}
-
-std::string_view trim(std::string_view s) {
-    const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-    return s;
 }
 
 // Parses "METRIC=RANGE" of option `option` ("-w"/"-c"); an empty RANGE means "no threshold".

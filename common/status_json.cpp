@@ -62,10 +62,6 @@ std::string to_json_text(const boost::json::value& v) {
     return out;
 }
 
-double round3(double value) {
-    return std::round(value * 1000.0) / 1000.0;
-}
-
 void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const RegisterStatus& s) {
     const Register& r = s.reg;
     boost::json::object o;

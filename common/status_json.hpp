@@ -11,9 +11,6 @@ namespace kkt {
 
 void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const RegisterStatus& s);
 
-// Decimal metrics rounded to 3 places so outputs do not show float noise.
-double round3(double value);
-
 // Compact JSON text like boost::json::serialize, but with decimals written plainly in the C
 // locale (8.35, 30, -2.4) where Boost 1.81 writes 8.35E0, 3E1: what people and Zabbix
 // preprocessing read. Key order is kept; a NaN or infinity (never a metric) becomes null.

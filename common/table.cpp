@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "common/format.hpp"
+#include "common/utf8.hpp"
 
 namespace kkt {
 namespace {
@@ -102,8 +103,7 @@ constexpr std::string_view colour_reset = "\033[0m";
 }  // namespace
 
 std::size_t display_width(std::string_view utf8) {
-    return static_cast<std::size_t>(
-        std::count_if(utf8.begin(), utf8.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+    return utf8_length(utf8);
 }
 
 std::string truncate_to_width(std::string_view utf8, std::size_t width) {

@@ -1,5 +1,7 @@
 #include "common/utf8.hpp"
 
+#include <algorithm>
+
 namespace kkt {
 
 boost::json::parse_options api_parse_options() {
@@ -54,6 +56,20 @@ std::string valid_utf8(std::string_view text) {
         }
     }
     return out;
+}
+
+std::size_t utf8_length(std::string_view text) {
+    std::size_t characters = 0;
+    for (std::size_t i = 0; i < text.size(); ++characters)
+        i += std::max<std::size_t>(valid_sequence_length(text, i), 1);
+    return characters;
+}
+
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
+    if (text.size() <= max_bytes) return text;
+    std::size_t end = max_bytes;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    return text.substr(0, end);
 }
 
 }  // namespace kkt

@@ -1,7 +1,6 @@
 #include "nagios/check.hpp"
 
 #include <array>
-#include <cmath>
 
 #include "common/format.hpp"
 #include "common/reasons.hpp"
@@ -123,7 +122,7 @@ std::vector<std::string> metric_lines(const RegisterStatus& s, TimePoint now) {
     for (const MetricInfo& info : all_metrics()) {
         const auto v = s.metrics.get(info.id);
         std::string line = std::string(info.name) + " = ";
-        line += v ? format_number(std::round(*v * 1000) / 1000) + std::string(info.unit) + " (" +
+        line += v ? format_number(round3(*v)) + std::string(info.unit) + " (" +
                         metric_reason(s.reg, s.metrics, info.id, *v, now) + ")"
                   : std::string("unknown");
         lines.push_back(std::move(line));

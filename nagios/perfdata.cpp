@@ -26,7 +26,7 @@ std::string optional_number(const std::optional<double>& v) {
 
 std::string perf_number(double value) {
     if (!std::isfinite(value)) return "U";
-    return format_number(std::round(value * 1000.0) / 1000.0);
+    return format_number(round3(value));
 }
 
 std::string format_perfdatum(const PerfDatum& datum) {

@@ -1,17 +1,11 @@
 #include "nagios/plugin_output.hpp"
 
+#include "common/utf8.hpp"
+
 namespace kkt::nagios {
 namespace {
 
 constexpr std::string_view ellipsis = "…";
-
-// The longest prefix of `text` of at most `max_bytes` that does not split a UTF-8 character.
-std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
-    if (text.size() <= max_bytes) return text;
-    std::size_t end = max_bytes;
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-    return text.substr(0, end);
-}
 
 std::string more_line(std::size_t omitted) {
     return std::string(ellipsis) + " and " + std::to_string(omitted) + " more\n";

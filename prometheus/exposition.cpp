@@ -107,7 +107,7 @@ std::string comment(std::string_view text) {
 // Seconds and percentages to the millisecond, counts and codes whole: no float noise.
 double exported(const Family& f, double value) {
     if (metric_info(f.metric).integer) return std::round(value);
-    return std::round(value * f.scale * 1000) / 1000;
+    return round3(value * f.scale);
 }
 
 // The labels of a scrape-level sample: the account, if any.
@@ -125,8 +125,7 @@ void scrape_header(std::string& out, bool up, const ScrapeInfo& info) {
                   "the scrape failed");
     sample(out, "atol_kkt_up", labels, up ? 1 : 0);
     family_header(out, "atol_kkt_scrape_duration_seconds", "How long this atol-kkt run took");
-    sample(out, "atol_kkt_scrape_duration_seconds", labels,
-           std::round(info.duration_seconds * 1000) / 1000);
+    sample(out, "atol_kkt_scrape_duration_seconds", labels, round3(info.duration_seconds));
     family_header(out, "atol_kkt_test_mode",
                   "1 when reading ATOL's test API (the default, --test), 0 for production");
     sample(out, "atol_kkt_test_mode", labels, info.test_mode ? 1 : 0);

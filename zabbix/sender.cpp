@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "common/text.hpp"
 #include "zabbix/tcp_connection.hpp"
 
 namespace kkt::zabbix {
@@ -46,11 +47,8 @@ bool parse_info(std::string_view info, SenderTotals& totals) {
         info = end == std::string_view::npos ? std::string_view() : info.substr(end + 1);
         const auto colon = part.find(':');
         if (colon == std::string_view::npos) return false;
-        std::string_view name = part.substr(0, colon);
-        std::string_view number = part.substr(colon + 1);
-        while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-        while (!number.empty() && number.front() == ' ') number.remove_prefix(1);
-        while (!number.empty() && number.back() == ' ') number.remove_suffix(1);
+        const std::string_view name = trim(part.substr(0, colon));
+        const std::string_view number = trim(part.substr(colon + 1));
         const char* first = number.data();
         const char* last = number.data() + number.size();
         auto read_count = [&](std::int64_t& out) {

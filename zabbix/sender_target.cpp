@@ -3,15 +3,10 @@
 #include <charconv>
 #include <fstream>
 
+#include "common/text.hpp"
+
 namespace kkt::zabbix {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
-    while (!s.empty() && space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && space(s.back())) s.remove_suffix(1);
-    return s;
-}
 
 std::uint16_t parse_port(std::string_view text, std::string_view whole) {
     unsigned value = 0;

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/atol_client.hpp"
 #include "common/config.hpp"
 #include "common/errors.hpp"
 

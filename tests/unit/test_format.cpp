@@ -54,6 +54,15 @@ TEST(FormatFixed, NeverNegativeZero) {
     EXPECT_EQ(format_fixed(-0.05001, 1), "-0.1");
 }
 
+TEST(Round3, DropsFloatNoiseBeyondTheThirdDecimal) {
+    EXPECT_EQ(format_number(round3(0.1 + 0.2)), "0.3");
+    EXPECT_EQ(format_number(round3(8.350000000000001)), "8.35");
+    EXPECT_EQ(round3(2.0004), 2.0);
+    EXPECT_EQ(round3(2.0006), 2.001);
+    EXPECT_EQ(round3(-1.23456), -1.235);
+    EXPECT_EQ(round3(30), 30.0);
+}
+
 TEST(FormatNumber, IndependentOfTheCLocale) {
     std::string number, fixed;
     {
