@@ -96,6 +96,24 @@ std::string serial_labels(const std::string& serial, const std::string& account)
     return out;
 }
 
+// The text format's escapes: backslash and newline always, the double quote inside a label
+// value (`quote`) only.
+std::string escaped(std::string_view text, bool quote) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '\n')
+            out += "\\n";
+        else if (c == '"' && quote)
+            out += "\\\"";
+        else
+            out += c;
+    }
+    return out;
+}
+
 // Comment lines are single lines: a line feed in a message must not start a sample.
 std::string comment(std::string_view text) {
     std::string out = "# ";
@@ -138,33 +156,11 @@ const std::array<Family, metric_count>& metric_families() {
 }
 
 std::string escape_label_value(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        if (c == '\\')
-            out += "\\\\";
-        else if (c == '"')
-            out += "\\\"";
-        else if (c == '\n')
-            out += "\\n";
-        else
-            out += c;
-    }
-    return out;
+    return escaped(text, /*quote=*/true);
 }
 
 std::string escape_help(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        if (c == '\\')
-            out += "\\\\";
-        else if (c == '\n')
-            out += "\\n";
-        else
-            out += c;
-    }
-    return out;
+    return escaped(text, /*quote=*/false);
 }
 
 std::string render_exposition(const std::vector<const RegisterStatus*>& registers,
