@@ -10,24 +10,21 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/atol_client.hpp"
 #include "common/clock.hpp"
+#include "common/posix_io.hpp"
 
 namespace kkt {
 
 // An exclusive advisory lock (flock) on a file of the cache dir, held until destroyed: lets
 // concurrent runs elect one fetcher of a stale register list.
 class CacheLock {
-  public:
-    CacheLock(CacheLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-    CacheLock& operator=(CacheLock&& other) noexcept;
-    ~CacheLock();
-
   private:
     friend class CacheDir;
-    explicit CacheLock(int fd) : fd_(fd) {}
-    int fd_;
+    explicit CacheLock(OwnedFd fd) : fd_(std::move(fd)) {}
+    OwnedFd fd_;  // closing it releases the flock
 };
 
 class CacheDir {
@@ -36,7 +33,6 @@ class CacheDir {
     // that is a symlink, not a directory, owned by another user, or accessible by
     // group/others.
     explicit CacheDir(std::string path);
-    ~CacheDir();
     // Holds the open directory: files are reached relative to it, never through the path
     // again, so a directory swapped for a symlink later is never followed.
     CacheDir(const CacheDir&) = delete;
@@ -61,7 +57,7 @@ class CacheDir {
 
   private:
     std::string path_;
-    int fd_ = -1;
+    OwnedFd fd_;
 };
 
 // A stable short hex key for (base URL, login): file names never show the login.

@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "common/errors.hpp"
+#include "common/posix_io.hpp"
 #include "common/sys_text.hpp"
 #include "common/text.hpp"
 
@@ -50,34 +51,19 @@ void check_private_stat(const struct stat& st, const std::string& path, const ch
 // Opens first and checks the open file, so what is checked is what is read.
 std::string read_private_file(const std::string& path, const char* what) {
     // O_NONBLOCK: a FIFO planted at the path must not hang the run before fstat refuses it.
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0)
-        throw ConfigError("cannot read " + std::string(what) + " " + path + ": " +
-                          errno_text(errno));
-    struct FdCloser {
-        int fd;
-        ~FdCloser() { ::close(fd); }
-    } closer{fd};
+    const OwnedFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+    auto cannot_read = [&] {
+        return ConfigError("cannot read " + std::string(what) + " " + path + ": " +
+                           errno_text(errno));
+    };
+    if (!fd.valid()) throw cannot_read();
     struct stat st {};
-    if (::fstat(fd, &st) != 0) {
-        throw ConfigError("cannot read " + std::string(what) + " " + path + ": " +
-                          errno_text(errno));
-    }
+    if (::fstat(fd.get(), &st) != 0) throw cannot_read();
     check_private_stat(st, path, what);
     std::string content;
-    char buffer[8192];
-    for (;;) {
-        ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            throw ConfigError("cannot read " + std::string(what) + " " + path + ": " +
-                              errno_text(errno));
-        }
-        if (n == 0) break;
-        content.append(buffer, static_cast<std::size_t>(n));
-        if (content.size() > max_private_file_size) {
-            throw ConfigError(std::string(what) + " " + path + " is too large");
-        }
+    if (!read_all(fd.get(), content, max_private_file_size)) throw cannot_read();
+    if (content.size() > max_private_file_size) {
+        throw ConfigError(std::string(what) + " " + path + " is too large");
     }
     return content;
 }

@@ -3,9 +3,11 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstring>
 #include <exception>
+#include <string_view>
+
+#include "common/posix_io.hpp"
 
 namespace kkt::nagios {
 namespace {
@@ -13,6 +15,7 @@ namespace {
 OutputGate* last_resort_gate = nullptr;
 const char* last_resort_line = nullptr;
 
+// A failed write of the result is not checked: stdout is gone, nobody is left to tell.
 [[noreturn]] void last_resort_exit() noexcept {
     if (last_resort_gate && last_resort_gate->claim() && last_resort_line)
         write_all(STDOUT_FILENO, std::string_view(last_resort_line, std::strlen(last_resort_line)));
@@ -24,20 +27,6 @@ void on_fatal_signal(int) {
 }
 
 }  // namespace
-
-void write_all(int fd, std::string_view text) noexcept {
-    const char* p = text.data();
-    std::size_t left = text.size();
-    while (left > 0) {
-        const ssize_t n = ::write(fd, p, left);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return;  // nobody to tell: stdout is gone
-        }
-        p += n;
-        left -= static_cast<std::size_t>(n);
-    }
-}
 
 void wait_for_exit() noexcept {
     for (;;) pause();

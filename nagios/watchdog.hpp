@@ -8,7 +8,6 @@
 #include <functional>
 #include <mutex>
 #include <string>
-#include <string_view>
 #include <thread>
 
 namespace kkt::nagios {
@@ -21,9 +20,6 @@ class OutputGate {
   private:
     std::atomic<bool> claimed_{false};
 };
-
-// Writes all of `text` to `fd`, retrying partial writes; async-signal-safe.
-void write_all(int fd, std::string_view text) noexcept;
 
 // Never returns: for the loser of the gate, while the winner prints and exits.
 [[noreturn]] void wait_for_exit() noexcept;

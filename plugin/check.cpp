@@ -16,6 +16,7 @@
 #include "common/errors.hpp"
 #include "common/format.hpp"
 #include "common/http.hpp"
+#include "common/posix_io.hpp"
 #include "nagios/watchdog.hpp"
 #include "plugin/cli.hpp"
 #include "plugin/commands.hpp"
@@ -207,7 +208,7 @@ std::chrono::milliseconds provisional_timeout(const Args& args) {
 // The one place the result is printed; the loser of the race with the watchdog never returns.
 int emit(nagios::OutputGate& gate, const std::string& text, int code) {
     if (!gate.claim()) nagios::wait_for_exit();
-    nagios::write_all(STDOUT_FILENO, text);
+    write_all(STDOUT_FILENO, text);
     return code;
 }
 

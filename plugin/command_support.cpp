@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include <cerrno>
+#include "common/posix_io.hpp"
 
 namespace kkt::plugin {
 
@@ -12,13 +12,7 @@ Log::Sink stderr_sink() {
 
 void print_all(const std::string& text) {
     std::cout.flush();
-    std::size_t written = 0;
-    while (written < text.size()) {
-        const ssize_t n = ::write(STDOUT_FILENO, text.data() + written, text.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw Error("cannot write the output");
-        written += static_cast<std::size_t>(n);
-    }
+    if (!write_all(STDOUT_FILENO, text)) throw Error("cannot write the output");
 }
 
 }  // namespace kkt::plugin

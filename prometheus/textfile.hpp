@@ -7,11 +7,11 @@
 
 namespace kkt::prometheus {
 
-// Replaces `path` with `content` so that a reader sees the old file or the new one, whole:
-// a hidden temporary file in the same directory (its name does not end in .prom, so the
-// collector never picks it up), synced, given `mode` (0644 by default: node_exporter usually
-// runs as another user), then renamed over `path`. Throws kkt::Error naming the file and the
-// reason; the temporary file is removed on failure.
+// Replaces `path` with `content` so that a reader sees the old file or the new one, whole
+// (common/posix_io.hpp's replace_file): a hidden temporary file in the same directory (its
+// name does not end in .prom, so the collector never picks it up), synced, given `mode` (0644
+// by default: node_exporter usually runs as another user), then renamed over `path`. Throws
+// kkt::Error naming the file and the reason; the temporary file is removed on failure.
 void write_file_atomically(const std::string& path, std::string_view content, mode_t mode = 0644);
 
 }  // namespace kkt::prometheus

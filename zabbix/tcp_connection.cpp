@@ -4,21 +4,17 @@
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <memory>
+#include <utility>
 
 #include "common/errors.hpp"
 #include "common/format.hpp"
+#include "common/sys_text.hpp"
 
 namespace kkt::zabbix {
 namespace {
-
-std::string errno_text(int error) {
-    return std::strerror(error);
-}
 
 std::string seconds_text(const Deadline& deadline) {
     return format_number(static_cast<double>(deadline.budget().count()) / 1000.0);
@@ -63,20 +59,19 @@ TcpConnection::TcpConnection(const std::string& host, std::uint16_t port, const 
 
     std::string last_error = "no address";
     for (const addrinfo* a = addresses.get(); a != nullptr; a = a->ai_next) {
-        const int fd =
-            ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
-        if (fd < 0) {
+        OwnedFd fd(
+            ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol));
+        if (!fd.valid()) {
             last_error = errno_text(errno);
             continue;
         }
         int error = 0;
-        if (::connect(fd, a->ai_addr, a->ai_addrlen) != 0)
-            error = errno == EINPROGRESS ? finish_connect(fd, deadline) : errno;
+        if (::connect(fd.get(), a->ai_addr, a->ai_addrlen) != 0)
+            error = errno == EINPROGRESS ? finish_connect(fd.get(), deadline) : errno;
         if (error == 0) {
-            fd_ = fd;
+            fd_ = std::move(fd);
             return;
         }
-        ::close(fd);
         if (error == ETIMEDOUT && deadline.expired())
             throw TimeoutError("timed out after " + seconds_text(deadline) +
                                " s connecting to Zabbix server " + peer_);
@@ -85,16 +80,12 @@ TcpConnection::TcpConnection(const std::string& host, std::uint16_t port, const 
     throw TransportError("cannot connect to Zabbix server " + peer_ + ": " + last_error);
 }
 
-TcpConnection::~TcpConnection() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
 void TcpConnection::wait_for(short events, const char* doing) {
     while (true) {
         if (deadline_.expired())
             throw TimeoutError("timed out after " + seconds_text(deadline_) + " s " + doing +
                                " Zabbix server " + peer_);
-        pollfd p{fd_, events, 0};
+        pollfd p{fd_.get(), events, 0};
         const int ready = ::poll(&p, 1, poll_timeout_ms(deadline_));
         if (ready > 0) return;
         if (ready < 0 && errno != EINTR)
@@ -106,7 +97,7 @@ void TcpConnection::wait_for(short events, const char* doing) {
 void TcpConnection::write_all(std::string_view data) {
     while (!data.empty()) {
         wait_for(POLLOUT, "sending to");
-        const ssize_t sent = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+        const ssize_t sent = ::send(fd_.get(), data.data(), data.size(), MSG_NOSIGNAL);
         if (sent < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
             throw TransportError("cannot send to Zabbix server " + peer_ + ": " +
@@ -119,7 +110,7 @@ void TcpConnection::write_all(std::string_view data) {
 std::size_t TcpConnection::read_some(char* buffer, std::size_t size) {
     while (true) {
         wait_for(POLLIN, "waiting for the reply of");
-        const ssize_t got = ::recv(fd_, buffer, size, 0);
+        const ssize_t got = ::recv(fd_.get(), buffer, size, 0);
         if (got >= 0) return static_cast<std::size_t>(got);
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
         throw TransportError("cannot read the reply of Zabbix server " + peer_ + ": " +

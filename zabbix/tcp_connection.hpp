@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "common/deadline.hpp"
+#include "common/posix_io.hpp"
 
 namespace kkt::zabbix {
 
@@ -15,7 +16,6 @@ class TcpConnection {
     // Resolves `host` and connects to the first address that answers. TransportError when
     // nothing accepts, TimeoutError when the deadline passes first.
     TcpConnection(const std::string& host, std::uint16_t port, const Deadline& deadline);
-    ~TcpConnection();
     TcpConnection(const TcpConnection&) = delete;
     TcpConnection& operator=(const TcpConnection&) = delete;
 
@@ -27,7 +27,7 @@ class TcpConnection {
 
   private:
     void wait_for(short events, const char* doing);
-    int fd_ = -1;
+    OwnedFd fd_;
     const Deadline& deadline_;
     std::string peer_;
 };

@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 
+#include "common/posix_io.hpp"
 #include "nagios/watchdog.hpp"
 
 namespace kkt::nagios {
