@@ -19,11 +19,11 @@ namespace json = boost::json;
 
 namespace {
 
-const std::string kContentTypeHeader = "Content-Type: application/json; charset=utf-8";
-const std::string kAcceptJson = "Accept: application/json";
-const std::string kAcceptHal = "Accept: application/hal+json";
-constexpr std::string_view kAuthFailed = "authentication failed: ";
-constexpr std::string_view kAtolError = "ATOL error";
+const std::string content_type_header = "Content-Type: application/json; charset=utf-8";
+const std::string accept_json = "Accept: application/json";
+const std::string accept_hal = "Accept: application/hal+json";
+constexpr std::string_view auth_failed_prefix = "authentication failed: ";
+constexpr std::string_view atol_error_label = "ATOL error";
 
 // ATOL's error object: {"error": {"error_id": "...", "code": 12, "text": "...", "type": "..."}}.
 struct AtolError {
@@ -123,9 +123,9 @@ template <class ErrorType>
 }
 
 // A 429 or 503 with Retry-After: the server says when to come back. It gets one more try
-// when that wait still leaves kTimeAfterRetryWait of the run for the request itself; else the
+// when that wait still leaves time_after_retry_wait of the run for the request itself; else the
 // answer goes back to the caller at once, whose error message names the retry-after.
-constexpr std::chrono::milliseconds kTimeAfterRetryWait{200};
+constexpr std::chrono::milliseconds time_after_retry_wait{200};
 
 bool asks_to_retry_later(const HttpResponse& response) {
     return (response.status == 429 || response.status == 503) && response.retry_after_seconds;
@@ -142,7 +142,7 @@ HttpResponse perform_respecting_retry_after(HttpTransport& http, const HttpReque
     HttpResponse response = send();
     if (!asks_to_retry_later(response)) return response;
     const auto wait = std::chrono::seconds(*response.retry_after_seconds);
-    if (wait + kTimeAfterRetryWait > deadline.remaining()) return response;
+    if (wait + time_after_retry_wait > deadline.remaining()) return response;
     std::this_thread::sleep_for(wait);
     return send();
 }
@@ -247,7 +247,7 @@ std::string AtolClient::token(const Deadline& deadline, bool force_new) {
     HttpRequest request;
     request.method = "POST";
     request.url = options_.base_url + "/auth/v1/gettoken";
-    request.headers = {kContentTypeHeader, kAcceptJson};
+    request.headers = {content_type_header, accept_json};
     request.body =
         json::serialize(json::value_from(Credentials{options_.login, options_.password}));
     const HttpResponse response =
@@ -257,20 +257,24 @@ std::string AtolClient::token(const Deadline& deadline, bool force_new) {
     const json::value value = json::parse(response.body, ec, {}, api_parse_options());
     if (ec || !value.is_object()) {
         if (response.status >= 500) {
-            throw_failure<ApiError>(kAuthFailed, kAtolError, std::nullopt, response, request.url);
+            throw_failure<ApiError>(auth_failed_prefix, atol_error_label, std::nullopt, response,
+                                    request.url);
         }
         if (response.status >= 400) {
-            throw_failure<AuthError>(kAuthFailed, kAtolError, std::nullopt, response, request.url);
+            throw_failure<AuthError>(auth_failed_prefix, atol_error_label, std::nullopt, response,
+                                     request.url);
         }
         throw ProtocolError("the authentication answer from " + display_url(request.url) +
                             " is not a JSON object (HTTP " + std::to_string(response.status) + ")");
     }
     TokenReply reply = json::value_to<TokenReply>(value);
     if (response.status >= 500 && !reply.error) {
-        throw_failure<ApiError>(kAuthFailed, kAtolError, std::nullopt, response, request.url);
+        throw_failure<ApiError>(auth_failed_prefix, atol_error_label, std::nullopt, response,
+                                request.url);
     }
     if (response.status >= 400 || reply.error) {
-        throw_failure<AuthError>(kAuthFailed, kAtolError, reply.error, response, request.url);
+        throw_failure<AuthError>(auth_failed_prefix, atol_error_label, reply.error, response,
+                                 request.url);
     }
     if (reply.token.empty()) {
         throw AuthError("authentication failed: the answer holds no token (HTTP " +
@@ -295,8 +299,8 @@ HttpResponse AtolClient::authorized_get(const std::string& url, bool hal,
     for (;;) {
         HttpRequest request;
         request.url = url;
-        request.headers = {"Token: " + token(deadline, /*force_new=*/renewed), kContentTypeHeader,
-                           hal ? kAcceptHal : kAcceptJson};
+        request.headers = {"Token: " + token(deadline, /*force_new=*/renewed), content_type_header,
+                           hal ? accept_hal : accept_json};
         HttpResponse response =
             perform_respecting_retry_after(http_, request, deadline, stats_, /*auth=*/false);
 
@@ -308,7 +312,7 @@ HttpResponse AtolClient::authorized_get(const std::string& url, bool hal,
             if (renewed) {
                 throw_failure<AuthError>(
                     "authentication failed: the server refused a freshly issued token: ",
-                    kAtolError, error, response, url);
+                    atol_error_label, error, response, url);
             }
             renewed = true;  // get a new token once and repeat the request once
             continue;
