@@ -1,6 +1,6 @@
 <?php
 /*
- * Loads the Zabbix frontend's classes without a web server or a database: its constants,
+ * Loads the Zabbix frontend's classes (6.0 or 7.0) without a web server or a database: its constants,
  * gettext wrappers, the bundled Symfony YAML and its class autoloader over include/classes.
  */
 
@@ -34,6 +34,10 @@ function zabbix_frontend_bootstrap(string $root): void {
 	$autoloader = new CAutoloader();
 	$autoloader->addNamespace('', $directories);
 	$autoloader->register();
+
+	// 7.0's DB::getSchema() (field lengths for the API's input rules) asks which database the
+	// frontend uses, without connecting to it: PostgreSQL, as in the real server tests.
+	$GLOBALS['DB']['TYPE'] = ZBX_DB_POSTGRESQL;
 
 	// Subclasses of API services: declared only now that their parents can be autoloaded.
 	require_once __DIR__.'/offline_api.php';

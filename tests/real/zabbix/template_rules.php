@@ -92,8 +92,9 @@ function check_atol_rules(array $template, array $items, array $rules, array $pr
 		return array_merge($failures, ["master item $master_key is missing"]);
 	}
 	$expected_type = $trapper ? ITEM_TYPE_TRAPPER : ITEM_TYPE_ZABBIX;
+	// 7.0's importer drops a text item's trends (it can have none); 6.0's keeps "0".
 	if ($master['type'] != $expected_type || $master['value_type'] != ITEM_VALUE_TYPE_TEXT
-			|| $master['history'] !== '0' || $master['trends'] !== '0') {
+			|| $master['history'] !== '0' || ($master['trends'] ?? '0') !== '0') {
 		$failures[] = "master item $master_key: must be of type $expected_type, text, history 0, trends 0";
 	}
 	if (!$trapper && $master['delay'] !== '{$ATOL.INTERVAL}') {

@@ -1,14 +1,15 @@
 <?php
 /*
- * Validates the shipped Zabbix templates offline with the Zabbix 6.0 frontend's own code:
- * its YAML import reader, the 6.0 import validator and converters (as configuration.import runs
- * them), its item key, trigger expression, update interval, user macro and LLD macro parsers,
- * the API's trigger expression and preprocessing validation; then our own rules: UUIDv4
- * everywhere, references that resolve, threshold macros whose defaults and trigger semantics
- * equal `atol-kkt check`, a JSONPath step for every item prototype.
+ * Validates the shipped Zabbix templates (6.0 export format) offline with a Zabbix frontend's
+ * own code, 6.0 or 7.0: its YAML import reader, import validator and converters (as
+ * configuration.import runs them; 7.0 converts a 6.0 file 6.0 -> 6.2 -> 6.4 -> 7.0), its item
+ * key, trigger expression, update interval, user macro and LLD macro parsers, the API's trigger
+ * expression and preprocessing validation; then our own rules: UUIDv4 everywhere, references that
+ * resolve, threshold macros whose defaults and trigger semantics equal `atol-kkt check`, a
+ * JSONPath step for every item prototype.
  *
  * usage: php validate_template.php FRONTEND_DIR TEMPLATE.yaml [PAIRS_OUT]
- *   FRONTEND_DIR  the zabbix-frontend-php tree (usr/share/zabbix)
+ *   FRONTEND_DIR  the zabbix-frontend-php tree (usr/share/zabbix) of Zabbix 6.0 or 7.0
  *   PAIRS_OUT     optional: write "key<TAB>jsonpath" of every dependent item (prototype)
  * Exit 0 when every check passed; 1 with one line per failure otherwise.
  */
@@ -30,16 +31,30 @@ $checked = [];
 $fail = function (string $what) use (&$failures) { $failures[] = $what; };
 $count = function (string $what, int $n = 1) use (&$checked) { $checked[$what] = ($checked[$what] ?? 0) + $n; };
 
-// 1. The frontend's reader and the 6.0 validator, exactly as CConfiguration::import() runs them.
+// 1. The frontend's reader, validator and converters, exactly as CConfiguration::import() runs them.
 $source = file_get_contents($template_file);
 if ($source === false) {
 	fwrite(STDERR, "cannot read $template_file\n");
 	exit(2);
 }
+$versions = [];
 try {
 	$data = (new CYamlImportReader())->read($source);
 	$validator = new CXmlValidator(new CImportValidatorFactory('yaml'), 'yaml');
 	$data = $validator->setStrict(true)->validate($data, '/');
+	$versions[] = $data['zabbix_export']['version'];
+	// 6.0 lists its converters inside import() (1.0 to 5.4: none applies to a 6.0 file); 6.2+
+	// name them in the factory.
+	$sequence = method_exists('CImportConverterFactory', 'getSequentialVersions')
+		? CImportConverterFactory::getSequentialVersions()
+		: [];
+	foreach ($sequence as $version) {
+		if ($data['zabbix_export']['version'] === $version) {
+			$data = (new CImportConverterFactory())->getObject($version)->convert($data);
+			$data = $validator->setStrict(false)->validate($data, '/');
+			$versions[] = $data['zabbix_export']['version'];
+		}
+	}
 	$schema = (new CImportValidatorFactory('yaml'))->getObject(ZABBIX_EXPORT_VERSION)->getSchema();
 	$data = (new CConstantImportConverter($schema))->convert($data);
 	$data = (new CDefaultImportConverter($schema))->convert($data);
@@ -51,11 +66,11 @@ catch (Throwable $e) {
 	echo "FAIL import validation: ".$e->getMessage()."\n";
 	exit(1);
 }
-echo "ok   import reader + 6.0 validator + converters (Zabbix frontend ".ZABBIX_VERSION.")\n";
+echo "ok   import reader + validator + converters ".implode(' -> ', $versions)
+	." (Zabbix frontend ".ZABBIX_VERSION.")\n";
 
-$export = $data['zabbix_export'];
-if ($export['version'] !== '6.0') {
-	$fail('zabbix_export.version is '.$export['version'].', expected 6.0');
+if ($versions[0] !== '6.0') {
+	$fail('zabbix_export.version is '.$versions[0].', expected 6.0');
 }
 
 $templates = $adapter->getTemplates();
@@ -67,7 +82,9 @@ $host = $template['host'];
 
 // Gather every object with a UUID, item, prototype, trigger.
 $uuids = [];
-foreach ($adapter->getGroups() as $group) {
+// Template groups are their own kind of group from 6.2 on.
+foreach (method_exists($adapter, 'getTemplateGroups') ? $adapter->getTemplateGroups() : $adapter->getGroups()
+		as $group) {
 	$uuids[] = ['group '.$group['name'], $group['uuid']];
 }
 $uuids[] = ['template '.$host, $template['uuid']];
@@ -186,10 +203,12 @@ $check_item = function (array $item, bool $prototype) use ($item_key_parser, $in
 	if ($item['description'] === '') {
 		$fail("$what: no description");
 	}
+	// 7.0's importer leaves out the fields that do not apply to the item's type (a dependent
+	// item's delay, a text item's trends); 6.0's fills in every one.
 	foreach (['name', 'key_', 'description', 'delay'] as $field) {
-		$used_macro_check("$what $field", $item[$field]);
+		$used_macro_check("$what $field", $item[$field] ?? '');
 	}
-	foreach (['history', 'trends'] as $field) {
+	foreach (array_intersect(['history', 'trends'], array_keys($item)) as $field) {
 		$error = '';
 		$value = $item[$field];
 		if (!CApiInputValidator::validate(['type' => API_TIME_UNIT, 'flags' => API_ALLOW_USER_MACRO],
@@ -205,24 +224,21 @@ $check_item = function (array $item, bool $prototype) use ($item_key_parser, $in
 		}
 	}
 	else {
-		if ($interval_parser->parse($item['delay']) != CParser::PARSE_SUCCESS && $item['type'] != ITEM_TYPE_TRAPPER) {
+		if ($item['type'] != ITEM_TYPE_TRAPPER && $interval_parser->parse($item['delay']) != CParser::PARSE_SUCCESS) {
 			$fail("$what: delay \"".$item['delay'].'": '.$interval_parser->getError());
 		}
 	}
 
-	if ($item['valuemap'] && !in_array($item['valuemap']['name'], $valuemap_names, true)) {
+	if (!empty($item['valuemap']) && !in_array($item['valuemap']['name'], $valuemap_names, true)) {
 		$fail("$what: value map \"".$item['valuemap']['name'].'" is not defined');
 	}
 
 	// The preprocessing as the API receives it, through the API's own validation.
 	$steps = [];
 	foreach ($item['preprocessing'] as $step) {
-		$steps[] = [
-			'type' => $step['type'],
-			'params' => implode("\n", $step['parameters']),
-			'error_handler' => $step['error_handler'],
-			'error_handler_params' => $step['error_handler_params']
-		];
+		$step += ['parameters' => []];
+		$steps[] = ['type' => $step['type'], 'params' => implode("\n", $step['parameters'])]
+			+ array_intersect_key($step, array_flip(['error_handler', 'error_handler_params']));
 		$used_macro_check("$what preprocessing", implode("\n", $step['parameters']));
 	}
 	try {
