@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
-# Real server, end to end: a throw-away Zabbix 6.0 server + PostgreSQL 15 + frontend API +
-# agent on loopback (tests/real/zabbix/stack.sh); the shipped templates imported through the
-# API; host "atol-agent" uses the agent template with the shipped UserParameter file, host
-# "atol-trapper" the trapper template fed by `atol-kkt zabbix send`; both read an emulator fleet
-# with known problems (tests/real/zabbix/e2e_fleet.json). Asserts: every register the filter
+# Real server, end to end: a throw-away Zabbix server + PostgreSQL + frontend API + agent on
+# loopback, 6.0 from Debian 12 (tests/real/zabbix/stack.sh) or 7.0 from Debian 13 in a chroot
+# (tests/real/zabbix7/stack.sh); the shipped templates imported through the API; host
+# "atol-agent" uses the agent template with the shipped UserParameter file, host "atol-trapper"
+# the trapper template fed by `atol-kkt zabbix send`; both read an emulator fleet with known
+# problems (tests/real/zabbix/e2e_fleet.json). Asserts: every register the filter
 # lets through is discovered (and the excluded one is not), every item value equals what
 # `atol-kkt zabbix registers` says (unknown values: not supported with a reason; a register
 # without group, ФН usage and address is still discovered), exactly the
 # expected trigger prototypes fire, a per-register macro context overrides a threshold, and an
 # API failure fires the API trigger.
-# usage: test_zabbix_server.sh ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR
+# usage: test_zabbix_server.sh ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR [ZABBIX_VERSION CACHE_DIR]
+#   ZABBIX_VERSION  6.0 (default) or 7.0: its Debian 13 root is kept in CACHE_DIR/zabbix7-root
 set -euo pipefail
-bin=$(realpath "${1:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}")
-emulator_bin=$(realpath "${2:?}")
-src=$(realpath "${3:?}")
+usage="usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR [ZABBIX_VERSION CACHE_DIR]"
+bin=$(realpath "${1:?$usage}")
+emulator_bin=$(realpath "${2:?$usage}")
+src=$(realpath "${3:?$usage}")
+case ${4:-6.0} in
+6.0) source "$src/tests/real/zabbix/stack.sh" ;;
+7.0)
+    zabbix7_cache=$(realpath -m "${5:?$usage}")
+    source "$src/tests/real/zabbix7/stack.sh"
+    # The root's mounts live in a private mount namespace: they end with this test, however it ends.
+    chroot_require_private_mounts "$0" "$@"
+    ;;
+*) echo "$usage"; exit 2 ;;
+esac
 profile=e2e
 # The fleet's timestamps are written relative to 2026-03-01T12:00:00Z; they are moved to the
 # test's start, which atol-kkt then takes as its fixed clock (ATOL_KKT_NOW): every metric is
@@ -24,7 +37,6 @@ now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 work=$(mktemp -d /tmp/atol-zabbix-server.XXXXXX)
 chmod 0755 "$work" # PostgreSQL runs as postgres below it
 cd "$work"
-source "$src/tests/real/zabbix/stack.sh"
 
 passes=0 failures=0
 pass() { echo "ok   $*"; passes=$((passes + 1)); }
@@ -44,21 +56,11 @@ finish() {
 trap finish EXIT
 fatal() { fail "$*"; echo "$passes passed, $failures failed"; exit 1; }
 
-for tool in php psql pg_isready jq curl setpriv /usr/sbin/zabbix_agentd "$pg_bin/postgres"; do
+for tool in php jq curl; do
     command -v "$tool" >/dev/null || fatal "$tool is missing (scripts/setup.sh --tests installs it)"
 done
-[[ -f /usr/share/zabbix/api_jsonrpc.php ]] || fatal "zabbix-frontend-php is not installed"
-
-# zabbix-server-pgsql conflicts with the installed zabbix-proxy-sqlite3: unpack it here instead.
-log "unpacking zabbix-server-pgsql"
-download_server() { (cd "$work" && apt-get download zabbix-server-pgsql >>"$work/apt.log" 2>&1); }
-# Stale package lists (setup.sh updates them only when it installs something): update once.
-download_server || { apt-get update -qq >>"$work/apt.log" 2>&1 && download_server; } ||
-    fatal "apt-get download zabbix-server-pgsql: $(tail -1 "$work/apt.log")"
-dpkg-deb -x "$work"/zabbix-server-pgsql_*.deb "$work/server-package"
-server_bin=$work/server-package/usr/sbin/zabbix_server
-missing_libs=$(ldd "$server_bin" | grep 'not found' || true)
-[[ -z "$missing_libs" ]] || fatal "zabbix_server lacks libraries: $missing_libs"
+log "Zabbix $stack_version: preparing"
+stack_prepare || fatal "Zabbix $stack_version could not be prepared (see above)"
 
 # The emulator, a profile pointing at it, and what atol-kkt says about the fleet.
 log "emulator and profile"
@@ -70,14 +72,10 @@ jq --arg reference "$fleet_reference" --arg now "$now" '
 start_daemon emulator TERM "$emulator_bin" --port 0 --fleet "$work/fleet.json"
 wait_until 10 "the emulator's URL" grep -q '^http' "$work/emulator.log" || fatal "emulator did not start"
 base_url=$(head -1 "$work/emulator.log")
-mkdir -p "$work/etc"
-cat >"$work/etc/$profile.conf" <<EOF
+install_profile "$profile" <<EOF
 base-url = $base_url
-cache-dir = $work/cache
 cache-ttl = 0
 EOF
-chmod 0600 "$work/etc/$profile.conf"
-run_atol() { env ATOL_KKT_CONFIG_DIR="$work/etc" ATOL_KKT_NOW="$now" "$bin" "$@"; }
 run_atol zabbix registers --profile "$profile" >"$work/registers.json" ||
     fatal "atol-kkt zabbix registers failed"
 all_serials=$(jq -r '.[].serial_number' "$work/registers.json" | sort)
@@ -85,42 +83,30 @@ excluded_serial=00106711000007 # group "excluded-shops", filtered out by a host 
 expected_serials=$(grep -v "^$excluded_serial\$" <<<"$all_serials")
 [[ $(wc -l <<<"$all_serials") == 8 ]] || fatal "expected 8 registers from atol-kkt, got: $all_serials"
 
-# The shipped UserParameter file, pointed at a copy of the built binary (nothing the daemons read
-# lies in the checkout, which may be in a directory others cannot enter), the test profile dir
-# and clock (the agent passes no environment to its commands, so `env` does).
+# The shipped UserParameter file where the agent reads it, with the test's clock.
 userparameters=$src/zabbix/userparameter_atol_kkt.conf
 [[ -f "$userparameters" ]] || fatal "$userparameters is missing"
-agent_bin=$work/bin/atol-kkt
-install -D -m 0755 "$bin" "$agent_bin"
-sed -E "s#^(UserParameter=[^,]+,[[:space:]]*)([^[:space:]]*/)?atol-kkt([[:space:]])#\1env ATOL_KKT_CONFIG_DIR=$work/etc ATOL_KKT_NOW=$now $agent_bin\3#" \
-    "$userparameters" >"$work/userparameter_atol_kkt.conf"
-grep -q "ATOL_KKT_NOW=$now $agent_bin" "$work/userparameter_atol_kkt.conf" ||
-    fatal "no UserParameter in $userparameters runs atol-kkt"
+install_userparameters "$userparameters" || fatal "cannot install $userparameters"
 
 # The JSONPath of every dependent item, as the frontend's YAML reader sees the template.
 php "$src/tests/real/zabbix/validate_template.php" /usr/share/zabbix "$src/zabbix/template_atol_kkt.yaml" \
     "$work/pairs.tsv" >"$work/validate.log" 2>&1 || fatal "template validation: $(tail -3 "$work/validate.log")"
 
-log "PostgreSQL, schema, server, frontend, agent"
+log "Zabbix $stack_version: PostgreSQL, schema, server, frontend, agent"
 start=$SECONDS
-start_postgres || fatal "PostgreSQL did not start"
-load_zabbix_schema "$work/server-package/usr/share/zabbix-server-pgsql" || fatal "schema import failed"
-echo "     schema loaded in $((SECONDS - start)) s"
-start_zabbix_server "$server_bin" || fatal "zabbix_server did not start"
-start_frontend || fatal "the frontend API did not answer"
-start_agent "$work/userparameter_atol_kkt.conf" || fatal "zabbix_agentd did not start"
+stack_start || fatal "the Zabbix $stack_version stack did not start"
 echo "     stack up in $((SECONDS - start)) s"
 
 zabbix_auth=$(api user.login '{"username": "Admin", "password": "zabbix"}' | jq -r .) ||
     fatal "user.login failed"
 
 # Both templates through configuration.import, as an admin would.
-import_rules='{"groups": {"createMissing": true},
+import_rules=$(jq -c --argjson groups "$group_import_rules" '$groups + .' <<<'{
     "templates": {"createMissing": true, "updateExisting": true},
     "items": {"createMissing": true, "updateExisting": true},
     "discoveryRules": {"createMissing": true, "updateExisting": true},
     "triggers": {"createMissing": true, "updateExisting": true},
-    "valueMaps": {"createMissing": true, "updateExisting": true}}'
+    "valueMaps": {"createMissing": true, "updateExisting": true}}')
 for template in template_atol_kkt.yaml template_atol_kkt_trapper.yaml; do
     jq -n --rawfile source "$src/zabbix/$template" --argjson rules "$import_rules" \
         '{format: "yaml", source: $source, rules: $rules}' >"$work/import.json"

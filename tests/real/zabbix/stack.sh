@@ -1,6 +1,8 @@
 # A throw-away Zabbix 6.0 stack on loopback for tests: PostgreSQL 15 cluster, zabbix_server,
 # the frontend API under `php -S`, zabbix_agentd; every daemon in the foreground of its own
-# session, stopped by PID by stack_stop. Sourced by tests/real/test_zabbix_server.sh.
+# session, stopped by PID by stack_stop. Sourced by tests/real/test_zabbix_server.sh, which
+# drives it through the functions at the end (tests/real/zabbix7/stack.sh, the 7.0 stack, has
+# the same ones and reuses the helpers here).
 # Needs: $work (private temp dir, traversable by postgres), set -euo pipefail in the caller.
 
 pg_bin=/usr/lib/postgresql/15/bin
@@ -57,7 +59,7 @@ daemon_alive() {
     return 1
 }
 
-stack_stop() {
+stop_daemons() {
     local i entry name pid signal
     for ((i = ${#stack_pids[@]} - 1; i >= 0; i--)); do
         entry=${stack_pids[$i]}
@@ -84,7 +86,8 @@ stack_stop() {
 as_postgres() { setpriv --reuid=postgres --regid=postgres --clear-groups -- "$@"; }
 psql_zabbix() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres -d zabbix "$@"; }
 
-# PostgreSQL: a private cluster on 127.0.0.1:$pg_port, trust auth (loopback, throw-away).
+# PostgreSQL: a private cluster on 127.0.0.1:$pg_port, trust auth (loopback, throw-away), with
+# an empty database "zabbix".
 start_postgres() {
     pg_port=$(free_port)
     mkdir -p "$work/pg" "$work/pgsock"
@@ -94,14 +97,15 @@ start_postgres() {
     start_daemon postgres INT setpriv --reuid=postgres --regid=postgres --clear-groups -- \
         "$pg_bin/postgres" -D "$work/pg" -p "$pg_port" -k "$work/pgsock" \
         -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off
-    wait_until 30 "PostgreSQL on port $pg_port" pg_isready -q -U postgres -h 127.0.0.1 -p "$pg_port"
+    wait_until 30 "PostgreSQL on port $pg_port" pg_isready -q -U postgres -h 127.0.0.1 -p "$pg_port" &&
+        psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres \
+            -c "CREATE DATABASE zabbix ENCODING 'UTF8' TEMPLATE template0"
 }
 
-# The Zabbix schema, images and data of the server package, each in one transaction.
+# The Zabbix schema, images and data of the server package, each in one transaction (through
+# psql_zabbix, which each stack defines).
 load_zabbix_schema() {
     local schema_dir=$1
-    psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres \
-        -c "CREATE DATABASE zabbix ENCODING 'UTF8' TEMPLATE template0"
     local part
     for part in schema images data; do
         # schema.sql and data.sql open their own transaction; images.sql gets one here.
@@ -217,17 +221,27 @@ EOF
 }
 
 # api METHOD PARAMS_JSON|@FILE: the JSON-RPC result on stdout; the error on stderr, status 1.
+# The session token: in the body's "auth" (6.0), or with api_token_header=yes in an
+# "Authorization: Bearer" header (7.0, where "auth" is deprecated), read from a file so it is
+# never on a command line. apiinfo.version takes neither.
 zabbix_auth=""
+api_token_header=no
 api() {
-    local method=$1 params=$2 request reply
+    local method=$1 params=$2 request reply body_auth=$zabbix_auth
     if [[ "$params" != @* ]]; then
         printf '%s' "$params" >"$work/api-params.json"
         params=@$work/api-params.json
     fi
-    request=$(jq -cn --arg method "$method" --slurpfile params "${params#@}" --arg auth "$zabbix_auth" \
+    local headers=$work/api-headers
+    (umask 077 && echo 'Content-Type: application/json-rpc' >"$headers")
+    if [[ $api_token_header == yes && -n "$zabbix_auth" && $method != apiinfo.version ]]; then
+        echo "Authorization: Bearer $zabbix_auth" >>"$headers"
+        body_auth=""
+    fi
+    request=$(jq -cn --arg method "$method" --slurpfile params "${params#@}" --arg auth "$body_auth" \
         '{jsonrpc: "2.0", method: $method, params: $params[0], id: 1}
          + (if $auth == "" then {} else {auth: $auth} end)')
-    reply=$(curl -sS --max-time 120 -H 'Content-Type: application/json-rpc' \
+    reply=$(curl -sS --max-time 120 -H "@$headers" \
         --data-binary @- "$zabbix_api_url" <<<"$request") || return 1
     if ! jq -e 'has("result")' <<<"$reply" >/dev/null 2>&1; then
         echo "API $method failed: $(jq -c '.error // .' <<<"$reply" 2>/dev/null || echo "$reply")" >&2
@@ -235,3 +249,62 @@ api() {
     fi
     jq -c '.result' <<<"$reply"
 }
+
+# ---- What tests/real/test_zabbix_server.sh drives; tests/real/zabbix7/stack.sh has the same.
+stack_version=6.0
+group_import_rules='{"groups": {"createMissing": true}}'
+
+# The tools, and the server: zabbix-server-pgsql conflicts with the installed
+# zabbix-proxy-sqlite3, so it is unpacked here instead. Prints why it fails.
+stack_prepare() {
+    local tool
+    for tool in php psql pg_isready setpriv /usr/sbin/zabbix_agentd "$pg_bin/postgres"; do
+        command -v "$tool" >/dev/null || { echo "$tool is missing (scripts/setup.sh --tests installs it)"; return 1; }
+    done
+    [[ -f /usr/share/zabbix/api_jsonrpc.php ]] || { echo "zabbix-frontend-php is not installed"; return 1; }
+    log "unpacking zabbix-server-pgsql"
+    download_server() { (cd "$work" && apt-get download zabbix-server-pgsql >>"$work/apt.log" 2>&1); }
+    # Stale package lists (setup.sh updates them only when it installs something): update once.
+    download_server || { apt-get update -qq >>"$work/apt.log" 2>&1 && download_server; } ||
+        { echo "apt-get download zabbix-server-pgsql: $(tail -1 "$work/apt.log")"; return 1; }
+    dpkg-deb -x "$work"/zabbix-server-pgsql_*.deb "$work/server-package"
+    local missing_libs
+    missing_libs=$(ldd "$work/server-package/usr/sbin/zabbix_server" | grep 'not found' || true)
+    [[ -z "$missing_libs" ]] || { echo "zabbix_server lacks libraries: $missing_libs"; return 1; }
+}
+
+# install_profile NAME: the profile from stdin plus its cache dir, where run_atol and the agent
+# read it (mode 0600).
+install_profile() {
+    mkdir -p "$work/etc"
+    { cat; echo "cache-dir = $work/cache"; } >"$work/etc/$1.conf"
+    chmod 0600 "$work/etc/$1.conf"
+}
+
+# atol-kkt as the agent runs it: the profile directory and the test's fixed clock ($now).
+run_atol() { env ATOL_KKT_CONFIG_DIR="$work/etc" ATOL_KKT_NOW="$now" "$bin" "$@"; }
+
+# install_userparameters FILE: the shipped UserParameter file, pointed at a copy of the built
+# binary (nothing the daemons read lies in the checkout, which may be in a directory others
+# cannot enter), the test profile dir and clock (the agent passes no environment to its
+# commands, so `env` does).
+install_userparameters() {
+    local agent_bin=$work/bin/atol-kkt
+    install -D -m 0755 "$bin" "$agent_bin"
+    sed -E "s#^(UserParameter=[^,]+,[[:space:]]*)([^[:space:]]*/)?atol-kkt([[:space:]])#\1env ATOL_KKT_CONFIG_DIR=$work/etc ATOL_KKT_NOW=$now $agent_bin\3#" \
+        "$1" >"$work/userparameter_atol_kkt.conf"
+    grep -q "ATOL_KKT_NOW=$now $agent_bin" "$work/userparameter_atol_kkt.conf" ||
+        { echo "no UserParameter in $1 runs atol-kkt"; return 1; }
+}
+
+stack_start() {
+    start_postgres || { echo "PostgreSQL did not start"; return 1; }
+    local start=$SECONDS
+    load_zabbix_schema "$work/server-package/usr/share/zabbix-server-pgsql" || { echo "schema import failed"; return 1; }
+    echo "     schema loaded in $((SECONDS - start)) s"
+    start_zabbix_server "$work/server-package/usr/sbin/zabbix_server" || { echo "zabbix_server did not start"; return 1; }
+    start_frontend || { echo "the frontend API did not answer"; return 1; }
+    start_agent "$work/userparameter_atol_kkt.conf" || { echo "zabbix_agentd did not start"; return 1; }
+}
+
+stack_stop() { stop_daemons; }
