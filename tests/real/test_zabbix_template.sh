@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Real importer test: the shipped Zabbix templates pass the Zabbix 6.0 frontend's own import
-# validation offline (tests/real/zabbix/validate_template.php), the trapper variant is exactly
-# what zabbix/make_trapper_template.sh makes, both templates can live in one Zabbix (no shared
-# UUID but the host group's), and the JSONPath lines the C++ JSONPath test reads from the YAML
-# are exactly those the frontend's YAML reader sees.
-# usage: test_zabbix_template.sh ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR
+# Real importer test: the shipped Zabbix templates (6.0 export format) pass the import
+# validation of a Zabbix frontend's own code offline, 6.0's or 7.0's (which converts them
+# 6.0 -> 6.2 -> 6.4 -> 7.0 on import; tests/real/zabbix/validate_template.php), the trapper
+# variant is exactly what zabbix/make_trapper_template.sh makes, both templates can live in one
+# Zabbix (no shared UUID but the host group's), and the JSONPath lines the C++ JSONPath test
+# reads from the YAML are exactly those the frontend's YAML reader sees.
+# usage: test_zabbix_template.sh ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR [ZABBIX_VERSION CACHE_DIR]
+#   ZABBIX_VERSION  6.0 (default): the installed frontend, else Debian 12's package;
+#                   7.0: Debian 13's package, unpacked once into CACHE_DIR/zabbix7-frontend
 set -euo pipefail
-src=${3:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}
+src=${3:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR [ZABBIX_VERSION CACHE_DIR]}
+zabbix_version=${4:-6.0}
 work=$(mktemp -d /tmp/atol-zabbix-template.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
@@ -16,15 +20,29 @@ fail() { echo "FAIL $*"; failures=$((failures + 1)); }
 
 command -v php >/dev/null || { echo "FAIL php is not installed (scripts/setup.sh --tests installs php-cli)"; exit 1; }
 
-# The frontend: the installed zabbix-frontend-php when it is 6.0, else the package unpacked here.
-frontend=/usr/share/zabbix
-if ! grep -qs "define('ZABBIX_VERSION',\s*'6\.0\." "$frontend/include/defines.inc.php"; then
-    download() { (cd "$work" && apt-get download zabbix-frontend-php >/dev/null 2>&1); }
-    download || { apt-get update -qq >/dev/null 2>&1 && download; } ||
-        { echo "FAIL zabbix-frontend-php is neither installed nor downloadable"; exit 1; }
-    dpkg-deb -x "$work"/zabbix-frontend-php_*.deb "$work/frontend"
-    frontend=$work/frontend/usr/share/zabbix
-fi
+case $zabbix_version in
+6.0)
+    # The installed zabbix-frontend-php when it is 6.0, else the package unpacked here.
+    frontend=/usr/share/zabbix
+    if ! grep -qs "define('ZABBIX_VERSION',\s*'6\.0\." "$frontend/include/defines.inc.php"; then
+        download() { (cd "$work" && apt-get download zabbix-frontend-php >/dev/null 2>&1); }
+        download || { apt-get update -qq >/dev/null 2>&1 && download; } ||
+            { echo "FAIL zabbix-frontend-php is neither installed nor downloadable"; exit 1; }
+        dpkg-deb -x "$work"/zabbix-frontend-php_*.deb "$work/frontend"
+        frontend=$work/frontend/usr/share/zabbix
+    fi
+    ;;
+7.0)
+    cache=${5:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR 7.0 CACHE_DIR}
+    source "$src/tests/real/zabbix7/frontend.sh"
+    mkdir -p "$cache"
+    exec {lock_fd}>"$cache/zabbix7-frontend.lock" # one download per cache, however many runs
+    flock "$lock_fd"
+    zabbix7_frontend_ensure "$cache/zabbix7-frontend" "$work/apt.log" || { echo "FAIL $(tail -n 3 "$work/apt.log")"; exit 1; }
+    frontend=$cache/zabbix7-frontend/usr/share/zabbix
+    ;;
+*) echo "FAIL unknown Zabbix version $zabbix_version (6.0 or 7.0)"; exit 1 ;;
+esac
 grep -s "define('ZABBIX_VERSION'" "$frontend/include/defines.inc.php" | sed 's/^/     /'
 
 agent_template=$src/zabbix/template_atol_kkt.yaml
@@ -34,7 +52,7 @@ for template in "$agent_template" "$trapper_template"; do
     if php "$src/tests/real/zabbix/validate_template.php" "$frontend" "$template" \
         "$work/$(basename "$template").pairs" >"$work/out" 2>&1; then
         sed 's/^/     /' "$work/out"
-        pass "$(basename "$template"): Zabbix 6.0 frontend import validation and our rules"
+        pass "$(basename "$template"): Zabbix $zabbix_version frontend import validation and our rules"
     else
         sed 's/^/     /' "$work/out"
         fail "$(basename "$template"): validation"
@@ -50,6 +68,17 @@ elif grep -q 'Invalid parameter "expression"' "$work/out"; then
 else
     sed 's/^/     /' "$work/out"
     fail "the validator rejected the broken template for another reason"
+fi
+# ... and a preprocessing parameter the API refuses (its own validation, not ours).
+awk '/- type: DISCARD_UNCHANGED_HEARTBEAT$/ { heartbeat = 1 }
+     heartbeat && /^ *- [^ ]+$/ && !/type:/ { sub(/- [^ ]+$/, "- not-a-time"); heartbeat = 0 } { print }' \
+    "$agent_template" >"$work/broken.yaml"
+php "$src/tests/real/zabbix/validate_template.php" "$frontend" "$work/broken.yaml" >"$work/out" 2>&1 || true
+if grep -q 'preprocessing: Invalid parameter .*a time unit is expected' "$work/out"; then
+    pass "the validator rejects a preprocessing parameter the API refuses"
+else
+    sed 's/^/     /' "$work/out"
+    fail "the validator accepted a heartbeat of \"not-a-time\""
 fi
 sed 's/uuid: \([0-9a-f]\{12\}\)4/uuid: \15/' "$agent_template" >"$work/broken.yaml"
 php "$src/tests/real/zabbix/validate_template.php" "$frontend" "$work/broken.yaml" >"$work/out" 2>&1 || true
