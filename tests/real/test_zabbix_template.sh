@@ -36,10 +36,11 @@ case $zabbix_version in
     cache=${5:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR 7.0 CACHE_DIR}
     source "$src/tests/real/zabbix7/frontend.sh"
     mkdir -p "$cache"
-    exec {lock_fd}>"$cache/zabbix7-frontend.lock" # one download per cache, however many runs
+    cached=$(realpath -m "$cache/zabbix7-frontend") # a symbolic link shares another build's (.ci/run)
+    exec {lock_fd}>"$cached.lock" # one download per cache, however many runs
     flock "$lock_fd"
-    zabbix7_frontend_ensure "$cache/zabbix7-frontend" "$work/apt.log" || { echo "FAIL $(tail -n 3 "$work/apt.log")"; exit 1; }
-    frontend=$cache/zabbix7-frontend/usr/share/zabbix
+    zabbix7_frontend_ensure "$cached" "$work/apt.log" || { echo "FAIL $(tail -n 3 "$work/apt.log")"; exit 1; }
+    frontend=$cached/usr/share/zabbix
     ;;
 *) echo "FAIL unknown Zabbix version $zabbix_version (6.0 or 7.0)"; exit 1 ;;
 esac

@@ -47,7 +47,8 @@ stack_prepare() {
     for tool in chroot unshare flock setpriv mount; do
         command -v "$tool" >/dev/null || { echo "$tool is missing"; return 1; }
     done
-    local cached=$zabbix7_cache/zabbix7-root
+    local cached # a symbolic link shares another build directory's root (.ci/run)
+    cached=$(realpath -m "$zabbix7_cache/zabbix7-root")
     mkdir -p "$zabbix7_cache"
     exec {root_lock}>"$cached.lock"
     if ! flock -n "$root_lock"; then
