@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "common/errors.hpp"
+#include "common/format.hpp"
 #include "common/posix_io.hpp"
 #include "common/sys_text.hpp"
 #include "common/text.hpp"
@@ -288,6 +289,9 @@ po::typed_value<bool>* switch_value() {
 }
 
 po::options_description common_options() {
+    // The defaults shown are Config's own: make_config() falls back to the same.
+    const Config defaults;
+    const double timeout_seconds = std::chrono::duration<double>(defaults.timeout).count();
     po::options_description o("Options every command takes");
     o.add_options()  //
         ("config", po::value<std::string>()->value_name("FILE"),
@@ -310,7 +314,10 @@ po::options_description common_options() {
          "file whose first line is the password; must not be accessible by group/others. "
          "Else ATOL_KKT_PASSWORD or password = in the config file; never on the command "
          "line")  //
-        ("timeout,t", po::value<double>()->default_value(10, "10")->value_name("SECONDS"),
+        ("timeout,t",
+         po::value<double>()
+             ->default_value(timeout_seconds, format_number(timeout_seconds))
+             ->value_name("SECONDS"),
          "budget of the whole run, all requests included; decimals allowed, at most 3600")  //
         ("ca-file", po::value<std::string>()->value_name("FILE"),
          "CA certificates (PEM) to verify the API's TLS certificate with")  //
@@ -321,12 +328,19 @@ po::options_description common_options() {
         ("cache-dir", po::value<std::string>()->value_name("DIR"),
          "token, register list and shift state cache, created 0700 (default: "
          "$XDG_CACHE_HOME/atol-kkt, else $HOME/.cache/atol-kkt, else /tmp/atol-kkt-UID)")  //
-        ("cache-ttl", po::value<long long>()->default_value(60)->value_name("SECONDS"),
+        ("cache-ttl",
+         po::value<long long>()->default_value(defaults.cache_ttl.count())->value_name("SECONDS"),
          "how long a fetched register list serves later runs; 0 disables, at most 604800 "
          "(a week)")  //
-        ("page-size", po::value<long long>()->default_value(1000)->value_name("N"),
+        ("page-size",
+         po::value<long long>()
+             ->default_value(static_cast<long long>(defaults.page_size))
+             ->value_name("N"),
          "registers asked for per API page, 1 to 100000")  //
-        ("max-pages", po::value<long long>()->default_value(1000)->value_name("N"),
+        ("max-pages",
+         po::value<long long>()
+             ->default_value(static_cast<long long>(defaults.max_pages))
+             ->value_name("N"),
          "more API pages than this is an error, never a truncated list; 1 to 100000")  //
         ("serial", po::value<std::vector<std::string>>()->value_name("SN"),
          "only this register (serial number); repeatable")  //

@@ -63,7 +63,8 @@ long long integer_in_range(const po::variables_map& vm, const char* key, long lo
 }
 
 std::chrono::milliseconds timeout_of(const po::variables_map& vm) {
-    double seconds = optional_value<double>(vm, "timeout").value_or(10);
+    double seconds = optional_value<double>(vm, "timeout")
+                         .value_or(std::chrono::duration<double>(Config{}.timeout).count());
     // !(x > 0) also catches NaN; the millisecond check refuses what would round to nothing.
     if (!(seconds > 0) || seconds > max_timeout_seconds || std::llround(seconds * 1000) < 1) {
         char got[32];
@@ -147,12 +148,14 @@ Config make_config(const po::variables_map& vm, const EnvLookup& env) {
     config.proxy = optional_value<std::string>(vm, "proxy").value_or("");
     config.insecure = flag(vm, "insecure");
     config.cache_dir = cache_dir_of(vm, env);
-    config.cache_ttl = std::chrono::seconds(
-        integer_in_range(vm, "cache-ttl", 60, 0, max_cache_ttl_seconds, " seconds (0 disables)"));
-    config.page_size =
-        static_cast<std::size_t>(integer_in_range(vm, "page-size", 1000, 1, max_page_size, ""));
-    config.max_pages =
-        static_cast<std::size_t>(integer_in_range(vm, "max-pages", 1000, 1, max_pages_limit, ""));
+    const Config defaults;
+    config.cache_ttl =
+        std::chrono::seconds(integer_in_range(vm, "cache-ttl", defaults.cache_ttl.count(), 0,
+                                              max_cache_ttl_seconds, " seconds (0 disables)"));
+    config.page_size = static_cast<std::size_t>(integer_in_range(
+        vm, "page-size", static_cast<long long>(defaults.page_size), 1, max_page_size, ""));
+    config.max_pages = static_cast<std::size_t>(integer_in_range(
+        vm, "max-pages", static_cast<long long>(defaults.max_pages), 1, max_pages_limit, ""));
 
     config.selection.serials = serial_list(vm, "serial");
     config.selection.exclude_serials = serial_list(vm, "exclude-serial");
