@@ -59,8 +59,8 @@ void Watchdog::watch(Clock::time_point fire_at) {
     } catch (...) {
         text = "ATOL KKT UNKNOWN - timed out\n";
     }
-    write_all(STDOUT_FILENO, text);
-    _exit(exit_code_);
+    // A result stdout did not take is no result: UNKNOWN, whatever state it said.
+    _exit(write_all(STDOUT_FILENO, text) ? exit_code_ : 3);
 }
 
 void install_last_resorts(OutputGate& gate, const char* fallback_line) {
