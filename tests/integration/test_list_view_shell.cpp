@@ -19,9 +19,8 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using Words = std::set<std::string>;
 
-const fs::path source_dir = fs::path(__FILE__).parent_path().parent_path().parent_path();
-const fs::path completion = source_dir / "plugin/completion/atol-kkt.bash";
-const fs::path man_page = source_dir / "plugin/atol-kkt.1";
+const fs::path completion = source_dir() / "plugin/completion/atol-kkt.bash";
+const fs::path man_page = source_dir() / "plugin/atol-kkt.1";
 
 std::string read_file(const fs::path& path) {
     std::ifstream in(path);
@@ -214,7 +213,7 @@ TEST(Install, CompletionManPageAndRulesGoWhereTheSystemLooks) {
     EXPECT_EQ(read_file(usr / "share/man/man1/atol-kkt.1"), read_file(man_page));
     EXPECT_EQ(read_file(usr / "share/man/man1/check_atol_kkt.1"), ".so man1/atol-kkt.1\n");
     EXPECT_EQ(read_file(usr / "share/atol-kkt/prometheus/atol-kkt.rules.yml"),
-              read_file(source_dir / "prometheus/atol-kkt.rules.yml"));
+              read_file(source_dir() / "prometheus/atol-kkt.rules.yml"));
 }
 
 }  // namespace

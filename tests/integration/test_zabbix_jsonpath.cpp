@@ -25,9 +25,7 @@ namespace json = boost::json;
 constexpr const char* fixed_now = "2026-03-01T12:00:00Z";
 
 std::string template_path() {
-    return (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "zabbix" /
-            "template_atol_kkt.yaml")
-        .string();
+    return (source_dir() / "zabbix" / "template_atol_kkt.yaml").string();
 }
 
 std::string yaml_unquote(std::string s) {

@@ -127,4 +127,12 @@ std::string TempDir::write(const std::string& name, const std::string& content,
     return file;
 }
 
+std::filesystem::path source_dir() {
+    std::filesystem::path file(__FILE__);
+    // Compiled in the build directory, the parent of the program's directory.
+    if (file.is_relative())
+        file = std::filesystem::path(ATOL_KKT_BIN).parent_path().parent_path() / file;
+    return file.lexically_normal().parent_path().parent_path().parent_path().parent_path();
+}
+
 }  // namespace kkt::testing

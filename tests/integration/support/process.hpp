@@ -2,6 +2,7 @@
 // Running programs from integration tests: argv without a shell, a clean environment, stdout
 // and stderr captured separately, a hard time limit.
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -21,6 +22,10 @@ using Env = std::map<std::string, std::string>;
 // Runs `program args...` with exactly `env` (plus PATH), killing it after `limit`.
 RunResult run_program(const std::string& program, const std::vector<std::string>& args,
                       const Env& env, std::chrono::milliseconds limit = std::chrono::seconds(30));
+
+// The repository's root directory. From this file's path, which is relative to the build
+// directory when ccache's base_dir made it so.
+std::filesystem::path source_dir();
 
 // A private temporary directory, removed with its contents on destruction.
 class TempDir {
