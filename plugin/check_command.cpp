@@ -1,25 +1,22 @@
 // `atol-kkt check` / `check_atol_kkt`: the Nagios/Icinga 2 plugin. Whatever happens it prints
-// one result on stdout only, within --timeout (+0.3 s), and exits 0-3 (product.md, "Check
-// output"); the evaluation itself lives in nagios/.
-#include "nagios/check.hpp"
-
-#include <fcntl.h>
-#include <unistd.h>
-
+// one result on stdout only, within --timeout (+0.3 s), and exits 0-3 (nagios/README.md,
+// "Output"); the evaluation itself lives in nagios/.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <mutex>
 #include <optional>
-#include <sstream>
 
 #include "common/errors.hpp"
 #include "common/format.hpp"
 #include "common/http.hpp"
-#include "common/posix_io.hpp"
+#include "nagios/check.hpp"
 #include "nagios/watchdog.hpp"
 #include "plugin/cli.hpp"
 #include "plugin/commands.hpp"
+#include "plugin/failure.hpp"
+#include "plugin/nagios_run.hpp"
 
 namespace kkt::plugin {
 namespace {
@@ -30,52 +27,6 @@ using nagios::PluginOutput;
 // How long after --timeout the watchdog ends a run the core did not end itself.
 constexpr auto watchdog_grace = 300ms;
 constexpr std::size_t max_log_lines = 400;
-
-constexpr const char* usage_text =
-    "Usage: check_atol_kkt [--profile NAME] [-w METRIC=RANGE]... [-c METRIC=RANGE]...\n"
-    "                      [--serial SN]... [--group CODE] [--inn INN] [--exclude-serial SN]...\n"
-    "                      [-t SECONDS] [--timeout-state STATE] [--api-error-state STATE] [-v]...\n"
-    "       (also: atol-kkt check ...)\n"
-    "\n"
-    "Nagios/Icinga 2 check of the ATOL Online cloud cash registers (KKT) of an account.\n"
-    "Fleet mode (default): the state is the worst of the selected registers; the first line\n"
-    "counts registers per state and carries the performance data (counts, worst values, total\n"
-    "unsent documents), then one line per problem register, worst first.\n"
-    "Single-register mode (exactly one --serial): that register's reasons and all its metrics\n"
-    "as performance data. A --serial the account does not have is CRITICAL; filters that match\n"
-    "no register are UNKNOWN.\n"
-    "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for --help and --version).\n";
-
-po::options_description check_options() {
-    po::options_description d("Check options");
-    d.add_options()  //
-        ("timeout-state", po::value<std::string>()->value_name("STATE"),
-         "state when --timeout runs out: OK, WARNING, CRITICAL or UNKNOWN (default UNKNOWN)")  //
-        ("api-error-state", po::value<std::string>()->value_name("STATE"),
-         "state when the API cannot be read (API, authentication, network or protocol error): "
-         "UNKNOWN, WARNING or CRITICAL (default UNKNOWN)");
-    d.add(threshold_options());
-    return d;
-}
-
-std::string metrics_help() {
-    std::string text = "Metrics (for -w/-c and the performance data):\n";
-    for (const MetricInfo& info : all_metrics()) {
-        std::string name(info.name);
-        name.resize(std::max<std::size_t>(name.size(), 20), ' ');
-        text += "  " + name + " " + std::string(info.description) + "\n";
-    }
-    return text;
-}
-
-std::string help_text(const po::options_description& extra) {
-    po::options_description all;
-    all.add(extra).add(common_options());
-    std::ostringstream text;
-    text.imbue(std::locale::classic());
-    text << usage_text << "\n" << all << "\n" << metrics_help();
-    return text.str();
-}
 
 // -v lines, kept for the long output (the check's only channel is stdout). Thread-safe: the
 // watchdog reads them while the run may still add some.
@@ -98,10 +49,10 @@ class CollectedLog {
     std::vector<std::string> lines_;
 };
 
-State state_option(const po::variables_map& vm, const char* key,
+State state_option(const po::variables_map& vm, const char* key, State fallback,
                    std::initializer_list<State> allowed, const char* choices) {
     auto it = vm.find(key);
-    if (it == vm.end() || it->second.empty()) return State::unknown;
+    if (it == vm.end() || it->second.empty()) return fallback;
     const auto& text = it->second.as<std::string>();
     const auto state = nagios::parse_state_name(text);
     if (!state || std::find(allowed.begin(), allowed.end(), *state) == allowed.end())
@@ -112,12 +63,12 @@ State state_option(const po::variables_map& vm, const char* key,
 
 nagios::ErrorStates error_states(const po::variables_map& vm) {
     nagios::ErrorStates states;
-    states.timeout = state_option(vm, "timeout-state",
+    states.timeout = state_option(vm, "timeout-state", states.timeout,
                                   {State::ok, State::warning, State::critical, State::unknown},
                                   "OK, WARNING, CRITICAL or UNKNOWN");
-    states.api_error =
-        state_option(vm, "api-error-state", {State::warning, State::critical, State::unknown},
-                     "UNKNOWN, WARNING or CRITICAL");
+    states.api_error = state_option(vm, "api-error-state", states.api_error,
+                                    {State::warning, State::critical, State::unknown},
+                                    "UNKNOWN, WARNING or CRITICAL");
     return states;
 }
 
@@ -163,15 +114,6 @@ nagios::CheckSettings settings_of(const Config& config) {
     return settings;
 }
 
-// Nothing may reach stderr (Icinga 2 mixes it into the output): whatever a library might
-// print there goes to /dev/null.
-void silence_stderr() {
-    const int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (null_fd < 0) return;
-    dup2(null_fd, STDERR_FILENO);
-    if (null_fd != STDERR_FILENO) close(null_fd);
-}
-
 PluginOutput with_log(PluginOutput out, const CollectedLog& log) {
     std::vector<std::string> lines = log.lines();
     lines.insert(lines.end(), out.verbose.begin(), out.verbose.end());
@@ -205,29 +147,39 @@ std::chrono::milliseconds provisional_timeout(const Args& args) {
     return std::chrono::milliseconds(std::llround(seconds * 1000));
 }
 
-// The one place the result is printed; the loser of the race with the watchdog never returns.
-int emit(nagios::OutputGate& gate, const std::string& text, int code) {
-    if (!gate.claim()) nagios::wait_for_exit();
-    write_all(STDOUT_FILENO, text);
-    return code;
-}
-
 }  // namespace
 
-int run_check(const Args& args) {
-    const auto started = nagios::Watchdog::Clock::now();
-    silence_stderr();
-    static nagios::OutputGate gate;
-    nagios::install_last_resorts(gate, "ATOL KKT UNKNOWN - internal error\n");
+po::options_description check_options() {
+    const nagios::ErrorStates defaults;
+    const std::string timeout_state_help =
+        "state when --timeout runs out: OK, WARNING, CRITICAL or UNKNOWN (default " +
+        std::string(state_name(defaults.timeout)) + ")";
+    const std::string api_error_state_help =
+        "state when the API cannot be read (API, authentication, network or protocol error): "
+        "UNKNOWN, WARNING or CRITICAL (default " +
+        std::string(state_name(defaults.api_error)) + ")";
+    po::options_description d("Check options");
+    d.add_options()  //
+        ("timeout-state", po::value<std::string>()->value_name("STATE"),
+         timeout_state_help.c_str())  //
+        ("api-error-state", po::value<std::string>()->value_name("STATE"),
+         api_error_state_help.c_str());
+    d.add(threshold_options());
+    return d;
+}
 
-    const po::options_description extra = check_options();
-    try {
-        if (wants_help(args)) return emit(gate, help_text(extra), 3);
-        if (wants_version(args)) return emit(gate, version_line() + "\n", 3);
-    } catch (...) {
-        return emit(gate, "ATOL KKT UNKNOWN - cannot show the help\n", 3);
+std::string check_help_epilogue() {
+    std::string text = "Metrics (for -w/-c and the performance data):\n";
+    for (const MetricInfo& info : all_metrics()) {
+        std::string name(info.name);
+        name.resize(std::max<std::size_t>(name.size(), 20), ' ');
+        text += "  " + name + " " + std::string(info.description) + "\n";
     }
+    return text;
+}
 
+int run_check(const Args& args, const po::options_description& options) {
+    const auto started = nagios::Watchdog::Clock::now();
     CollectedLog log;
     nagios::ErrorStates states;
     std::chrono::milliseconds timeout = Config{}.timeout;
@@ -236,20 +188,20 @@ int run_check(const Args& args) {
     const auto provisional = provisional_timeout(args);
     std::optional<nagios::Watchdog> watchdog;
     watchdog.emplace(
-        started + provisional + watchdog_grace, gate,
+        started + provisional + watchdog_grace, result_gate(),
         [provisional] {
             return "ATOL KKT UNKNOWN - " + nagios::timeout_reason(provisional) + "\n";
         },
         nagios::exit_code(State::unknown));
     PluginOutput out;
     try {
-        Invocation inv = parse_invocation(args, extra, log.sink());
+        Invocation inv = parse_invocation(args, options, log.sink());
         timeout = inv.config.timeout;
         states = error_states(inv.vm);
         settings = settings_of(inv.config);
         watchdog.reset();
         watchdog.emplace(
-            started + timeout + watchdog_grace, gate,
+            started + timeout + watchdog_grace, result_gate(),
             [&log, &states, &settings, timeout] {
                 PluginOutput late;
                 late.state = states.timeout;
@@ -264,8 +216,9 @@ int run_check(const Args& args) {
         const Fleet fleet = load_fleet(inv.context(), inv.thresholds);
         out = nagios::evaluate_check(fleet, inv.thresholds, *settings);
     } catch (...) {
-        out = nagios::error_output(std::current_exception(), states, timeout,
-                                   settings ? &*settings : nullptr);
+        const CheckFailureContext context{
+            .states = states, .timeout = timeout, .settings = settings ? &*settings : nullptr};
+        out = failure_of(CommandKind::nagios_plugin, std::current_exception(), context).result;
     }
     State state = out.state;
     std::string text;
@@ -275,7 +228,7 @@ int run_check(const Args& args) {
         text = "ATOL KKT UNKNOWN - internal error while printing the result\n";
         state = State::unknown;
     }
-    const int code = emit(gate, text, nagios::exit_code(state));
+    const int code = emit_result(text, nagios::exit_code(state));
     watchdog.reset();
     return code;
 }

@@ -1,24 +1,12 @@
 #include "plugin/cli.hpp"
 
 #include <algorithm>
+#include <iostream>
+#include <optional>
 
 #include "common/errors.hpp"
 
 namespace kkt::plugin {
-
-po::options_description threshold_options() {
-    po::options_description d("Thresholds (Nagios range syntax: 10, 10:, ~:10, 10:20, @10:20)");
-    d.add_options()(
-        "warning,w", po::value<std::vector<std::string>>()->composing(),
-        "METRIC=RANGE warning threshold, repeatable; METRIC= removes the default. Defaults: "
-        "fn_days_left=30: fn_usage=80 unsent_age_hours=24 shift_open_hours=20 "
-        "data_age_hours=6 network_error=0")(
-        "critical,c", po::value<std::vector<std::string>>()->composing(),
-        "METRIC=RANGE critical threshold, repeatable; METRIC= removes the default. Defaults: "
-        "fn_days_left=7: fn_usage=90 unsent_age_hours=72 shift_open_hours=23 "
-        "data_age_hours=24");
-    return d;
-}
 
 namespace {
 
@@ -31,6 +19,18 @@ bool has_flag(const std::vector<std::string>& args, std::string_view short_flag,
     return false;
 }
 
+// "fn_days_left=30: fn_usage=80 ...": the assignments Thresholds::defaults() makes at one
+// level, as -w/-c would write them.
+std::string default_assignments(std::optional<Range> MetricThresholds::*level) {
+    const Thresholds defaults = Thresholds::defaults();
+    std::string text;
+    for (const MetricInfo& info : all_metrics()) {
+        const std::optional<Range>& range = defaults.of(info.id).*level;
+        if (range) text += (text.empty() ? "" : " ") + std::string(info.name) + "=" + range->text;
+    }
+    return text;
+}
+
 Thresholds thresholds_from(const po::variables_map& vm) {
     Thresholds t = Thresholds::defaults();
     if (vm.count("warning"))
@@ -41,6 +41,24 @@ Thresholds thresholds_from(const po::variables_map& vm) {
 }
 
 }  // namespace
+
+po::options_description threshold_options() {
+    const std::string warning_help =
+        "METRIC=RANGE warning threshold, repeatable; METRIC= removes the default. Defaults: " +
+        default_assignments(&MetricThresholds::warning);
+    const std::string critical_help =
+        "METRIC=RANGE critical threshold, repeatable; METRIC= removes the default. Defaults: " +
+        default_assignments(&MetricThresholds::critical);
+    po::options_description d("Thresholds (Nagios range syntax: 10, 10:, ~:10, 10:20, @10:20)");
+    d.add_options()("warning,w", po::value<std::vector<std::string>>()->composing(),
+                    warning_help.c_str())(
+        "critical,c", po::value<std::vector<std::string>>()->composing(), critical_help.c_str());
+    return d;
+}
+
+Log::Sink stderr_sink() {
+    return [](const std::string& line) { std::cerr << "atol-kkt: " << line << "\n"; };
+}
 
 bool wants_help(const std::vector<std::string>& args) {
     return has_flag(args, "-h", "--help");

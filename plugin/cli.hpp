@@ -14,8 +14,12 @@
 
 namespace kkt::plugin {
 
-// -w/--warning and -c/--critical METRIC=RANGE (repeatable).
+// -w/--warning and -c/--critical METRIC=RANGE (repeatable); the help shows the defaults of
+// Thresholds::defaults().
 po::options_description threshold_options();
+
+// -v lines of the tool commands: "atol-kkt: LINE" on stderr.
+Log::Sink stderr_sink();
 
 struct Invocation {
     po::variables_map vm;

@@ -36,15 +36,6 @@ std::string read_first_line(int fd, std::chrono::milliseconds limit) {
     throw std::runtime_error("emulator did not print its URL (got '" + line + "')");
 }
 
-Env base_env(const Emulator& emulator, const TempDir& home, const Env& extra) {
-    Env env{{"HOME", home.path()},
-            {"ATOL_KKT_BASE_URL", emulator.url()},
-            {"ATOL_KKT_CACHE_DIR", home.path() + "/cache"},
-            {"LC_ALL", "C.UTF-8"}};
-    for (const auto& [k, v] : extra) env[k] = v;
-    return env;
-}
-
 }  // namespace
 
 Emulator::Emulator(std::vector<std::string> args) {
@@ -116,6 +107,15 @@ void Emulator::set_fleet(const std::string& fleet_json) const {
     control("POST", "/_emulator/fleet", fleet_json);
 }
 
+Env atol_kkt_env(const Emulator& emulator, const TempDir& home, const Env& extra) {
+    Env env{{"HOME", home.path()},
+            {"ATOL_KKT_BASE_URL", emulator.url()},
+            {"ATOL_KKT_CACHE_DIR", home.path() + "/cache"},
+            {"LC_ALL", "C.UTF-8"}};
+    for (const auto& [k, v] : extra) env[k] = v;
+    return env;
+}
+
 boost::json::array dumped_fleet(int registers, int seed, const std::string& now) {
     auto r = run_program(ATOL_KKT_EMULATOR_BIN,
                          {"--dump-fleet", "--registers", std::to_string(registers), "--seed",
@@ -128,7 +128,7 @@ boost::json::array dumped_fleet(int registers, int seed, const std::string& now)
 RunResult atol_kkt(const Emulator& emulator, const TempDir& home,
                    const std::vector<std::string>& args, const Env& extra,
                    std::chrono::milliseconds limit) {
-    return run_program(ATOL_KKT_BIN, args, base_env(emulator, home, extra), limit);
+    return run_program(ATOL_KKT_BIN, args, atol_kkt_env(emulator, home, extra), limit);
 }
 
 RunResult check_atol_kkt(const Emulator& emulator, const TempDir& home,
@@ -136,7 +136,7 @@ RunResult check_atol_kkt(const Emulator& emulator, const TempDir& home,
                          std::chrono::milliseconds limit) {
     const std::string link = home.path() + "/check_atol_kkt";
     if (!std::filesystem::exists(link)) std::filesystem::create_symlink(ATOL_KKT_BIN, link);
-    return run_program(link, args, base_env(emulator, home, extra), limit);
+    return run_program(link, args, atol_kkt_env(emulator, home, extra), limit);
 }
 
 }  // namespace kkt::testing

@@ -38,6 +38,10 @@ class Emulator {
 // it serves it: what tests compare the program's output with.
 boost::json::array dumped_fleet(int registers, int seed, const std::string& now);
 
+// The environment atol_kkt() runs the program with: a private cache dir under `home`, the
+// emulator as the base URL, and `extra` on top.
+Env atol_kkt_env(const Emulator& emulator, const TempDir& home, const Env& extra = {});
+
 // Runs the built atol-kkt with `args`, a private cache dir under `home`, the emulator as the
 // base URL, and `extra` environment on top.
 RunResult atol_kkt(const Emulator& emulator, const TempDir& home,
