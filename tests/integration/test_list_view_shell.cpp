@@ -6,10 +6,17 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
 
+#include "common/config.hpp"
+#include "common/format.hpp"
+#include "common/metrics.hpp"
+#include "common/state.hpp"
+#include "integration/support/command_list.hpp"
 #include "integration/support/process.hpp"
 
 namespace kkt::testing {
@@ -85,14 +92,15 @@ Words valid_metrics() {
     return out;
 }
 
-const std::vector<std::vector<std::string>> commands = {{"check"},
-                                                        {"list"},
-                                                        {"get"},
-                                                        {"prometheus"},
-                                                        {"zabbix", "discovery"},
-                                                        {"zabbix", "registers"},
-                                                        {"zabbix", "get"},
-                                                        {"zabbix", "send"}};
+// The words of every command `atol-kkt --help` lists: {"check"}, ..., {"zabbix", "send"}.
+const std::vector<std::vector<std::string>>& commands() {
+    static const std::vector<std::vector<std::string>> words = [] {
+        std::vector<std::vector<std::string>> all;
+        for (const ListedCommand& c : listed_commands()) all.push_back(c.words);
+        return all;
+    }();
+    return words;
+}
 
 TEST(Completion, CommandsThenZabbixSubcommands) {
     EXPECT_EQ(complete({ATOL_KKT_BIN, ""}),
@@ -104,8 +112,21 @@ TEST(Completion, CommandsThenZabbixSubcommands) {
     EXPECT_EQ(complete({ATOL_KKT_BIN, "--profile", "shop", "zabbix", "s"}), Words{"send"});
 }
 
+TEST(Completion, OffersExactlyTheCommandsOfHelp) {
+    Words first_words{"help"};
+    std::map<std::string, Words> subcommands;
+    for (const ListedCommand& c : listed_commands()) {
+        first_words.insert(c.words.front());
+        if (c.words.size() == 2) subcommands[c.words[0]].insert(c.words[1]);
+    }
+    EXPECT_EQ(complete({ATOL_KKT_BIN, ""}), first_words);
+    ASSERT_FALSE(subcommands.empty());
+    for (const auto& [group, members] : subcommands)
+        EXPECT_EQ(complete({ATOL_KKT_BIN, group, ""}), members) << group;
+}
+
 TEST(Completion, OptionsAreThoseOfEachCommandsHelp) {
-    for (const auto& command : commands) {
+    for (const auto& command : commands()) {
         std::vector<std::string> words{ATOL_KKT_BIN};
         words.insert(words.end(), command.begin(), command.end());
         words.push_back("--");
@@ -135,7 +156,7 @@ Words help_options_with_values(const std::vector<std::string>& command) {
 
 TEST(Completion, KnowsWhichOptionsTakeAValue) {
     Words with_values;
-    for (const auto& command : commands)
+    for (const auto& command : commands())
         for (const std::string& option : help_options_with_values(command))
             with_values.insert(option);
     EXPECT_GT(with_values.size(), 20u);
@@ -143,7 +164,7 @@ TEST(Completion, KnowsWhichOptionsTakeAValue) {
         "source \"$1\"; shift; for o; do _atol_kkt_takes_value \"$o\" && echo \"$o\"; done";
     std::vector<std::string> args{"-c", script, "bash", completion.string()};
     Words all;
-    for (const auto& command : commands)
+    for (const auto& command : commands())
         for (const std::string& option : help_options(command)) all.insert(option);
     args.insert(args.end(), all.begin(), all.end());
     RunResult r = run_program("/bin/bash", args, {});
@@ -181,13 +202,102 @@ TEST(ManPage, NamesEveryCommandOptionAndMetric) {
     std::string text = read_file(man_page);
     ASSERT_FALSE(text.empty());
     text = std::regex_replace(text, std::regex(R"(\\-)"), "-");
-    for (const auto& command : commands) {
+    for (const auto& command : commands()) {
         const std::string name = command.size() == 1 ? command[0] : command[0] + " " + command[1];
         EXPECT_THAT(text, HasSubstr(".B " + name)) << name;
         for (const std::string& option : help_options(command))
             EXPECT_THAT(text, HasSubstr(option)) << option << " of " << name;
     }
     for (const std::string& metric : valid_metrics()) EXPECT_THAT(text, HasSubstr(metric));
+}
+
+// The man page with "\-" as "-".
+std::string man_text() {
+    std::string text = read_file(man_page);
+    text = std::regex_replace(text, std::regex(R"(\\-)"), "-");
+    return text;
+}
+
+// The lines of section `name` (".SH NAME" up to the next ".SH").
+std::vector<std::string> man_section(const std::string& name) {
+    std::istringstream in(man_text());
+    std::vector<std::string> lines;
+    bool inside = false;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind(".SH ", 0) == 0)
+            inside = line == ".SH " + name;
+        else if (inside)
+            lines.push_back(line);
+    }
+    return lines;
+}
+
+// ".BR check \", \" check_atol_kkt" -> "check check_atol_kkt"; ".B get \fISERIAL\fP" -> "get
+// SERIAL".
+std::string macro_words(const std::string& line) {
+    std::string text = std::regex_replace(line, std::regex(R"(^\.[A-Z]+ |\\f[BIPR]|[",])"), "");
+    text = std::regex_replace(text, std::regex(" +"), " ");
+    return std::regex_replace(text, std::regex("^ | $"), "");
+}
+
+TEST(ManPage, CommandsSectionListsExactlyTheCommandsOfHelp) {
+    std::vector<std::string> expected;
+    for (const ListedCommand& c : listed_commands())
+        expected.push_back(c.name() + (c.arguments.empty() ? "" : " " + c.arguments) +
+                           (c.installed_as.empty() ? "" : " " + c.installed_as));
+    std::vector<std::string> listed;
+    const std::vector<std::string> lines = man_section("COMMANDS");
+    for (std::size_t i = 0; i + 1 < lines.size(); ++i)
+        if (lines[i] == ".TP") listed.push_back(macro_words(lines[i + 1]));
+    EXPECT_EQ(listed, expected);
+}
+
+TEST(ManPage, SynopsisHasEveryCommandOfHelpWithItsArguments) {
+    const std::vector<std::string> lines = man_section("SYNOPSIS");
+    Words expected, shown;
+    for (const ListedCommand& c : listed_commands()) {
+        expected.insert("atol-kkt " + c.name() + (c.arguments.empty() ? "" : " " + c.arguments));
+        if (!c.installed_as.empty()) expected.insert(c.installed_as);
+    }
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (lines[i].rfind(".B ", 0) != 0) continue;
+        std::string entry = macro_words(lines[i]);
+        if (entry.front() == '-') continue;  // an option of the line before
+        if (i + 1 < lines.size() && lines[i + 1].rfind(".I ", 0) == 0)
+            entry += " " + macro_words(lines[i + 1]);
+        shown.insert(entry);
+    }
+    EXPECT_EQ(shown, expected);
+}
+
+TEST(ManPage, DefaultsAreThoseOfTheCode) {
+    const std::string text = std::regex_replace(man_text(), std::regex(R"(\s+)"), " ");
+    const Thresholds defaults = Thresholds::defaults();
+    const auto shown = [](const std::optional<Range>& r) { return r ? r->text : "none"; };
+    for (const MetricInfo& info : all_metrics()) {
+        const MetricThresholds& t = defaults.of(info.id);
+        if (!t.warning && !t.critical) continue;
+        EXPECT_THAT(text, HasSubstr(std::string(info.name) + " " + shown(t.warning) + " / " +
+                                    shown(t.critical)));
+    }
+    const Config config;
+    const std::vector<std::pair<std::string, std::string>> options{
+        {"--timeout", format_number(std::chrono::duration<double>(config.timeout).count())},
+        {"--cache-ttl", std::to_string(config.cache_ttl.count())},
+        {"--page-size", std::to_string(config.page_size)},
+        {"--max-pages", std::to_string(config.max_pages)}};
+    for (const auto& [option, value] : options) {
+        const auto heading = text.find(option + " \"");  // .BI --cache-ttl " SECONDS"
+        ASSERT_NE(heading, std::string::npos) << option;
+        const auto paragraph_end = text.find(".TP", heading);
+        const std::string paragraph = text.substr(heading, paragraph_end - heading);
+        EXPECT_THAT(paragraph, HasSubstr("(default " + value + ")")) << option;
+    }
+}
+
+TEST(ManPage, CheckAtolKktPageIsTheSamePage) {
+    EXPECT_EQ(read_file(source_dir() / "plugin/check_atol_kkt.1"), ".so man1/atol-kkt.1\n");
+    EXPECT_THAT(man_section("NAME").front(), HasSubstr("atol-kkt, check_atol_kkt "));
 }
 
 TEST(ManPage, FormatsWithoutWarnings) {
