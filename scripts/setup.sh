@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-build_packages=(g++ cmake ninja-build pkg-config libcurl4-openssl-dev libssl-dev
+build_packages=(g++ cmake ninja-build pkg-config libcurl4-openssl-dev libssl-dev zlib1g-dev
     libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
     libgtest-dev libgmock-dev)
 test_packages=(curl openssl jq time debootstrap zabbix-agent zabbix-proxy-sqlite3 icinga2-bin nagios4-core locales

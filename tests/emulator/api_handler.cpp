@@ -5,6 +5,7 @@
 #include <charconv>
 #include <limits>
 
+#include "gzip.hpp"
 #include "handlers.hpp"
 #include "json_text.hpp"
 #include "target.hpp"
@@ -228,6 +229,17 @@ Response handle_api(const Request& request, std::string_view path, std::string_v
         }
     }
     if (response.status >= 400) ++stats.errors;
+    // Last, as nginx's gzip module would: it encodes whatever the body faults left.
+    if (faults.gzip && response.status == 200 && matches(faults.body_fault_path, route.endpoint) &&
+        (route.endpoint == Endpoint::list || route.endpoint == Endpoint::get) &&
+        accepts_gzip(std::string_view(request[http::field::accept_encoding].data(),
+                                      request[http::field::accept_encoding].size()))) {
+        std::string encoded = gzip(response.body);
+        response.body = Body{};
+        response.body.append(std::move(encoded));
+        response.headers.emplace_back("Content-Encoding", "gzip");
+        ++stats.gzip_responses;
+    }
     response.delay = faults.latency;
     return response;
 }

@@ -12,12 +12,13 @@ boost::json::object Stats::to_json() const {
             {"list_pages", list_pages.load()},
             {"list_fetches", list_fetches.load()},
             {"get", get.load()},
-            {"errors", errors.load()}};
+            {"errors", errors.load()},
+            {"gzip_responses", gzip_responses.load()}};
 }
 
 void Stats::reset() {
     for (auto* counter : {&requests, &auth, &tokens_issued, &list_requests, &list_pages,
-                          &list_fetches, &get, &errors}) {
+                          &list_fetches, &get, &errors, &gzip_responses}) {
         counter->store(0);
     }
 }

@@ -18,14 +18,15 @@
 namespace emu {
 
 struct Stats {
-    std::atomic<std::uint64_t> requests{0};       // every request under /api
-    std::atomic<std::uint64_t> auth{0};           // every gettoken request
-    std::atomic<std::uint64_t> tokens_issued{0};  // successful gettoken requests
-    std::atomic<std::uint64_t> list_requests{0};  // every list request
-    std::atomic<std::uint64_t> list_pages{0};     // list requests answered 200
-    std::atomic<std::uint64_t> list_fetches{0};   // ...of them with offset 0 or none
-    std::atomic<std::uint64_t> get{0};            // every single-register request
-    std::atomic<std::uint64_t> errors{0};         // /api answers with status >= 400
+    std::atomic<std::uint64_t> requests{0};        // every request under /api
+    std::atomic<std::uint64_t> auth{0};            // every gettoken request
+    std::atomic<std::uint64_t> tokens_issued{0};   // successful gettoken requests
+    std::atomic<std::uint64_t> list_requests{0};   // every list request
+    std::atomic<std::uint64_t> list_pages{0};      // list requests answered 200
+    std::atomic<std::uint64_t> list_fetches{0};    // ...of them with offset 0 or none
+    std::atomic<std::uint64_t> get{0};             // every single-register request
+    std::atomic<std::uint64_t> errors{0};          // /api answers with status >= 400
+    std::atomic<std::uint64_t> gzip_responses{0};  // answers sent gzip-encoded
 
     boost::json::object to_json() const;
     void reset();

@@ -136,6 +136,8 @@ Faults tag_invoke(json::value_to_tag<Faults>, const json::value& v) {
             f.oversize_mib = number_member(value, key);
         } else if (key == "slow_body_ms") {
             f.slow_body = std::chrono::milliseconds(integer_member(value, key));
+        } else if (key == "gzip") {
+            f.gzip = bool_member(value, key);
         } else if (key == "body_fault_path") {
             f.body_fault_path = parse_fault_path(string_member(value, key));
         } else if (key == "paging") {
@@ -174,6 +176,7 @@ void tag_invoke(json::value_from_tag, json::value& v, const Faults& f) {
         o["oversize_mib"] = f.oversize_mib;
     }
     o["slow_body_ms"] = f.slow_body.count();
+    o["gzip"] = f.gzip;
     o["body_fault_path"] = to_string(f.body_fault_path);
     o["paging"] = to_string(f.paging);
     v = std::move(o);

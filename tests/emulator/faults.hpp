@@ -49,12 +49,13 @@ struct Faults {
     bool non_utf8 = false;    // invalid UTF-8 bytes inside a string
     double oversize_mib = 0;  // valid JSON padded with whitespace to at least this size
     std::chrono::milliseconds slow_body{0};  // headers at once, the body spread over this
+    bool gzip = false;  // Content-Encoding: gzip (after the faults above), if the client accepts it
     FaultPath body_fault_path = FaultPath::list;
     Paging paging;
 
     bool has_body_fault() const {
         return malformed || truncated || empty_body || non_utf8 || oversize_mib > 0 ||
-               slow_body.count() > 0;
+               slow_body.count() > 0 || gzip;
     }
 };
 

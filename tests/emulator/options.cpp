@@ -64,6 +64,7 @@ po::options_description describe(Options& o) {
                                                                    "invalid UTF-8 inside a string")(
         "oversize", po::value<double>(), "pad the body with whitespace to at least MiB")(
         "slow-body", po::value<long>(), "send the body slowly over MS after the headers")(
+        "gzip", po::bool_switch(), "gzip-encode the body when the request accepts gzip")(
         "body-fault-path", po::value<std::string>(),
         "which answers the body faults hit: list (default) | get | any");
 
@@ -100,6 +101,7 @@ json::object faults_json(const po::variables_map& vm) {
     flag("non-utf8", "non_utf8");
     if (vm.count("oversize")) o["oversize_mib"] = vm["oversize"].as<double>();
     integer("slow-body", "slow_body_ms");
+    flag("gzip", "gzip");
     text("body-fault-path", "body_fault_path");
     text("paging", "paging");
     return o;
