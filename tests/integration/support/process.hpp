@@ -15,6 +15,7 @@ struct RunResult {
     std::string err;
     std::chrono::milliseconds elapsed{0};
     bool timed_out = false;
+    long max_rss_kib = 0;  // the process's peak resident set (getrusage's ru_maxrss)
 };
 
 using Env = std::map<std::string, std::string>;
