@@ -8,6 +8,7 @@
 #include "common/cache.hpp"
 #include "common/errors.hpp"
 #include "common/http.hpp"
+#include "common/text.hpp"
 
 namespace kkt {
 namespace {
@@ -83,6 +84,12 @@ std::vector<std::optional<TimePoint>> track_shifts(const std::vector<Register>& 
     }
     if (changed && lock) cache.store(state);
     return first_seen;
+}
+
+// The --group rule (docs/selection.md): the group code without its surrounding whitespace,
+// byte for byte (no case folding, no Unicode normalisation); `wanted` is trimmed already.
+bool in_group(const std::optional<std::string>& group_code, const std::string& wanted) {
+    return group_code && trim(*group_code) == wanted;
 }
 
 RegisterStatus assess(Register r, const Thresholds& thresholds, TimePoint now,
@@ -190,7 +197,7 @@ std::vector<const RegisterStatus*> select(const Fleet& fleet, const Selection& s
             found.insert(serial);
         }
         if (r.serial_number && excluded.contains(serial)) continue;
-        if (selection.group && r.group_code != selection.group) continue;
+        if (selection.group && !in_group(r.group_code, *selection.group)) continue;
         if (selection.inn && r.fiscal_storage_inn != selection.inn) continue;
         picked.push_back(&status);
     }
