@@ -186,15 +186,32 @@ std::string TrapperAddress::text() const {
 
 SenderTotals send_values(const TrapperAddress& address, std::span<const SenderValue> values,
                          const Deadline& deadline) {
+    const std::size_t batches = (values.size() + max_values_per_batch - 1) / max_values_per_batch;
     SenderTotals totals;
     for (std::size_t first = 0; first < values.size(); first += max_values_per_batch) {
         const auto batch =
             values.subspan(first, std::min(max_values_per_batch, values.size() - first));
-        TcpConnection connection(address.host, address.port, deadline);
-        connection.write_all(frame_message(sender_request(batch)));
-        SenderTotals reply = parse_sender_response(read_message(connection));
-        reply.batches = 1;
-        totals += reply;
+        try {
+            TcpConnection connection(address.host, address.port, deadline);
+            connection.write_all(frame_message(sender_request(batch)));
+            SenderTotals reply = parse_sender_response(read_message(connection));
+            reply.batches = 1;
+            totals += reply;
+        } catch (const Error& e) {
+            if (batches == 1) throw;
+            const std::size_t not_sent = values.size() - first - batch.size();
+            throw SendIncomplete(
+                "batch " + std::to_string(totals.batches + 1) + " of " + std::to_string(batches) +
+                    " (values " + std::to_string(first + 1) + "-" +
+                    std::to_string(first + batch.size()) + " of " + std::to_string(values.size()) +
+                    ") failed: " + e.what() + "; the server confirmed " +
+                    std::to_string(totals.batches) + " batch(es) before it (processed " +
+                    std::to_string(totals.processed) + ", failed " + std::to_string(totals.failed) +
+                    ", total " + std::to_string(totals.total) + "); " +
+                    std::to_string(batch.size()) + " values not confirmed, " +
+                    std::to_string(not_sent) + " not sent",
+                totals, batch.size(), not_sent);
+        }
     }
     return totals;
 }

@@ -46,6 +46,25 @@ class SenderRefused : public Error {
     using Error::Error;
 };
 
+// A send of several batches stopped at a failed one. what() names the batch and its error and
+// says what the server confirmed before it, how many values it did not confirm (the failed
+// batch: refused, or its reply lost, so they may or may not be stored) and how many were not
+// sent (the batches after it).
+class SendIncomplete : public Error {
+  public:
+    SendIncomplete(const std::string& message, const SenderTotals& confirmed,
+                   std::size_t unconfirmed, std::size_t not_sent)
+        : Error(message), confirmed_(confirmed), unconfirmed_(unconfirmed), not_sent_(not_sent) {}
+    const SenderTotals& confirmed() const { return confirmed_; }
+    std::size_t unconfirmed() const { return unconfirmed_; }
+    std::size_t not_sent() const { return not_sent_; }
+
+  private:
+    SenderTotals confirmed_;
+    std::size_t unconfirmed_;
+    std::size_t not_sent_;
+};
+
 // "ZBXD\x01", the length of `payload` (uint32 little-endian), 4 zero bytes, `payload`.
 std::string frame_message(std::string_view payload);
 
@@ -64,8 +83,10 @@ struct TrapperAddress {
 };
 
 // Sends `values` in batches of at most max_values_per_batch, one connection per batch (as
-// zabbix_sender does), and sums the replies' totals. Throws TransportError, TimeoutError,
-// ProtocolError (a reply that is not the protocol's) or SenderRefused.
+// zabbix_sender does), and sums the replies' totals. A send that fits one batch throws its
+// failure as it is: TransportError, TimeoutError, ProtocolError (a reply that is not the
+// protocol's) or SenderRefused. With several batches the first failure ends the send and is
+// thrown as SendIncomplete, which accounts for every value.
 SenderTotals send_values(const TrapperAddress& address, std::span<const SenderValue> values,
                          const Deadline& deadline);
 

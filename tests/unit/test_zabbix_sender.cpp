@@ -1,6 +1,7 @@
 // The Zabbix sender protocol: framing byte for byte, the request JSON, reply parsing, and a
 // real exchange with a fake trapper on loopback (success, partial failure, garbage, a closed
-// connection, no reply, batches of 250), plus where to send from an agent configuration.
+// connection, no reply, batches of 250, a later batch refused or cut off), plus where to send
+// from an agent configuration.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -8,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "unit/zabbix_fake_trapper.hpp"
 #include "zabbix/sender.hpp"
@@ -152,6 +154,83 @@ TEST(ZabbixSenderExchange, ExactlyOneBatchFor250Values) {
     });
     EXPECT_EQ(send_values(address_of(trapper), values(250), Deadline(5s)).batches, 1u);
     EXPECT_EQ(kkt::testing::count_values(trapper.messages().at(0).payload), 250);
+}
+
+// Batch 1 of 600 values taken, batch 2 answered by `second`: the send stops there, and the
+// error accounts for every value (250 confirmed, 250 not confirmed, 100 not sent).
+SendIncomplete second_batch_failure(const std::function<TrapperAnswer()>& second,
+                                    std::vector<TrapperMessage>& messages) {
+    int connection = 0;
+    FakeTrapper trapper([&](const TrapperMessage& m) {
+        if (++connection == 1)
+            return TrapperAnswer{
+                kkt::testing::zabbix_success(kkt::testing::count_values(m.payload), 0)};
+        return second();
+    });
+    try {
+        send_values(address_of(trapper), values(600), Deadline(5s));
+    } catch (const SendIncomplete& e) {
+        messages = trapper.messages();
+        return e;
+    }
+    ADD_FAILURE() << "no SendIncomplete";
+    return SendIncomplete("", {}, 0, 0);
+}
+
+TEST(ZabbixSenderBatches, SecondBatchRefusedStopsTheSendAndCountsEveryValue) {
+    std::vector<TrapperMessage> messages;
+    const SendIncomplete e = second_batch_failure(
+        [] {
+            return TrapperAnswer{
+                kkt::testing::zabbix_frame(R"({"response":"failed","info":"cannot parse"})")};
+        },
+        messages);
+    EXPECT_EQ(std::string(e.what()),
+              "batch 2 of 3 (values 251-500 of 600) failed: the Zabbix server refused the data: "
+              "failed (cannot parse); the server confirmed 1 batch(es) before it (processed 250, "
+              "failed 0, total 250); 250 values not confirmed, 100 not sent");
+    EXPECT_EQ(e.confirmed().processed, 250);
+    EXPECT_EQ(e.confirmed().failed, 0);
+    EXPECT_EQ(e.confirmed().total, 250);
+    EXPECT_EQ(e.confirmed().batches, 1u);
+    EXPECT_EQ(e.unconfirmed(), 250u);
+    EXPECT_EQ(e.not_sent(), 100u);
+    EXPECT_EQ(messages.size(), 2u) << "the third batch must not be sent after a refusal";
+}
+
+TEST(ZabbixSenderBatches, SecondConnectionDroppedMidReplyClaimsNothingOfIt) {
+    std::vector<TrapperMessage> messages;
+    const SendIncomplete e = second_batch_failure(
+        [] { return TrapperAnswer{kkt::testing::zabbix_success(250, 0).substr(0, 30)}; }, messages);
+    EXPECT_THAT(std::string(e.what()),
+                ::testing::StartsWith("batch 2 of 3 (values 251-500 of 600) failed: the reply of "
+                                      "127.0.0.1:"));
+    EXPECT_THAT(std::string(e.what()),
+                ::testing::EndsWith("was cut after 17 of 94 bytes; the server confirmed 1 "
+                                    "batch(es) before it (processed 250, failed 0, total 250); "
+                                    "250 values not confirmed, 100 not sent"));
+    EXPECT_EQ(e.confirmed().processed, 250);
+    EXPECT_EQ(e.confirmed().total, 250);
+    EXPECT_EQ(e.unconfirmed(), 250u);
+    EXPECT_EQ(e.not_sent(), 100u);
+    EXPECT_EQ(messages.size(), 2u);
+}
+
+TEST(ZabbixSenderBatches, FirstOfSeveralBatchesFailingConfirmsNothing) {
+    FakeTrapper trapper([](const TrapperMessage&) { return TrapperAnswer{}; });
+    try {
+        send_values(address_of(trapper), values(251), Deadline(5s));
+        ADD_FAILURE() << "no SendIncomplete";
+    } catch (const SendIncomplete& e) {
+        EXPECT_THAT(std::string(e.what()),
+                    ::testing::EndsWith("closed the connection without a reply; the server "
+                                        "confirmed 0 batch(es) before it (processed 0, failed 0, "
+                                        "total 0); 250 values not confirmed, 1 not sent"));
+        EXPECT_EQ(e.confirmed().total, 0);
+        EXPECT_EQ(e.unconfirmed(), 250u);
+        EXPECT_EQ(e.not_sent(), 1u);
+    }
+    EXPECT_EQ(trapper.messages().size(), 1u);
 }
 
 TEST(ZabbixSenderExchange, GarbageReplyIsAProtocolError) {
