@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "common/errors.hpp"
+#include "common/json_text.hpp"
 #include "common/text.hpp"
 #include "common/utf8.hpp"
 
@@ -152,23 +153,6 @@ bool is_token_rejection(const std::optional<AtolError>& error, long status) {
     return error && error->code && (*error->code == 10 || *error->code == 11);
 }
 
-const char* json_kind(const json::value& value) {
-    switch (value.kind()) {
-        case json::kind::object:
-            return "an object";
-        case json::kind::array:
-            return "an array";
-        case json::kind::string:
-            return "a string";
-        case json::kind::bool_:
-            return "a boolean";
-        case json::kind::null:
-            return "null";
-        default:
-            return "a number";
-    }
-}
-
 // One page of the list: the body must be a JSON array of objects. Parsed into `storage`.
 json::array parse_list_page(const std::string& body, std::size_t offset,
                             const json::storage_ptr& storage) {
@@ -182,13 +166,14 @@ json::array parse_list_page(const std::string& body, std::size_t offset,
     }
     if (ec) throw ProtocolError("the " + where + " is malformed JSON: " + ec.message());
     if (!value.is_array()) {
-        throw ProtocolError("the " + where + " is not a JSON array but " + json_kind(value));
+        throw ProtocolError("the " + where + " is not a JSON array but " +
+                            json_kind_phrase(value.kind()));
     }
     json::array page = std::move(value.get_array());
     for (std::size_t i = 0; i < page.size(); ++i) {
         if (!page[i].is_object()) {
             throw ProtocolError("element " + std::to_string(i) + " of the " + where +
-                                " is not a JSON object but " + json_kind(page[i]));
+                                " is not a JSON object but " + json_kind_phrase(page[i].kind()));
         }
     }
     return page;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/errors.hpp"
+#include "common/json_text.hpp"
 #include "common/text.hpp"
 #include "common/utf8.hpp"
 
@@ -133,26 +134,6 @@ void read_first_unsent(const json::object& o, Register& r) {
         invalid_keys[invalid++] = k;
     }
     for (std::size_t i = 0; i < invalid; ++i) r.unknown_fields.emplace_back(invalid_keys[i]);
-}
-
-const char* kind_name(json::kind k) {
-    switch (k) {
-        case json::kind::null:
-            return "null";
-        case json::kind::bool_:
-            return "boolean";
-        case json::kind::int64:
-        case json::kind::uint64:
-        case json::kind::double_:
-            return "number";
-        case json::kind::string:
-            return "string";
-        case json::kind::array:
-            return "array";
-        case json::kind::object:
-            return "object";
-    }
-    return "unknown";
 }
 
 // Parses a whole JSON text into `storage` (a monotonic arena: 100k registers parse fast and are
@@ -284,7 +265,7 @@ std::vector<Register> parse_whole_register_list(std::string_view json_text) {
     const json::value root = parse_json(json_text, &arena, "register list");
     if (!root.is_array()) {
         throw ProtocolError(std::string("register list is not a JSON array (got ") +
-                            kind_name(root.kind()) + ")");
+                            std::string(json_kind_name(root.kind())) + ")");
     }
     const json::array& items = root.get_array();
     std::vector<Register> registers;
@@ -292,7 +273,8 @@ std::vector<Register> parse_whole_register_list(std::string_view json_text) {
     for (std::size_t i = 0; i < items.size(); ++i) {
         if (!items[i].is_object()) {
             throw ProtocolError("register list element " + std::to_string(i) +
-                                " is not a JSON object (got " + kind_name(items[i].kind()) + ")");
+                                " is not a JSON object (got " +
+                                std::string(json_kind_name(items[i].kind())) + ")");
         }
         registers.push_back(json::value_to<Register>(items[i]));
     }
@@ -363,13 +345,13 @@ Register parse_register_envelope(std::string_view json_text) {
     const json::value root = parse_json(json_text, &arena, "register response");
     if (!root.is_object()) {
         throw ProtocolError(std::string("register response is not a JSON object (got ") +
-                            kind_name(root.kind()) + ")");
+                            std::string(json_kind_name(root.kind())) + ")");
     }
     const json::value* data = root.get_object().if_contains("data");
     if (data == nullptr) throw ProtocolError("register response has no \"data\" object");
     if (!data->is_object()) {
         throw ProtocolError(std::string("register response \"data\" is not a JSON object (got ") +
-                            kind_name(data->kind()) + ")");
+                            std::string(json_kind_name(data->kind())) + ")");
     }
     return json::value_to<Register>(*data);
 }

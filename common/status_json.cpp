@@ -19,48 +19,7 @@ boost::json::value optional_time(const std::optional<TimePoint>& t) {
     return boost::json::string(format_iso8601(*t));
 }
 
-void append_json(const boost::json::value& v, std::string& out) {
-    switch (v.kind()) {
-        case boost::json::kind::double_:
-            out += std::isfinite(v.get_double()) ? format_number(v.get_double()) : "null";
-            return;
-        case boost::json::kind::array: {
-            out += '[';
-            bool first = true;
-            for (const auto& element : v.get_array()) {
-                if (!first) out += ',';
-                first = false;
-                append_json(element, out);
-            }
-            out += ']';
-            return;
-        }
-        case boost::json::kind::object: {
-            out += '{';
-            bool first = true;
-            for (const auto& entry : v.get_object()) {
-                if (!first) out += ',';
-                first = false;
-                out += boost::json::serialize(boost::json::string_view(entry.key()));
-                out += ':';
-                append_json(entry.value(), out);
-            }
-            out += '}';
-            return;
-        }
-        default:  // strings (escaped as JSON requires, UTF-8 kept), integers, bools, null
-            out += boost::json::serialize(v);
-            return;
-    }
-}
-
 }  // namespace
-
-std::string to_json_text(const boost::json::value& v) {
-    std::string out;
-    append_json(v, out);
-    return out;
-}
 
 void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const RegisterStatus& s) {
     const Register& r = s.reg;

@@ -2,7 +2,7 @@
 // see the same names and values.
 #include <boost/json.hpp>
 
-#include "common/format.hpp"
+#include "common/json_text.hpp"
 #include "common/status_json.hpp"
 #include "common/table.hpp"
 
@@ -11,33 +11,11 @@ namespace {
 
 constexpr std::string_view line_end = "\r\n";  // RFC 4180
 
-// A JSON value as one cell: strings as they are, numbers in the C locale, null empty.
+// A JSON value as one cell: strings as they are, numbers in the C locale, lists joined with
+// "; ", null empty.
 std::string cell_text(const boost::json::value& v) {
-    switch (v.kind()) {
-        case boost::json::kind::null:
-            return "";
-        case boost::json::kind::string:
-            return std::string(v.get_string());
-        case boost::json::kind::double_:
-            return format_number(v.get_double());
-        case boost::json::kind::int64:
-            return std::to_string(v.get_int64());
-        case boost::json::kind::uint64:
-            return std::to_string(v.get_uint64());
-        case boost::json::kind::bool_:
-            return v.get_bool() ? "true" : "false";
-        case boost::json::kind::array: {
-            std::string joined;
-            for (const auto& element : v.get_array()) {
-                if (!joined.empty()) joined += "; ";
-                joined += cell_text(element);
-            }
-            return joined;
-        }
-        case boost::json::kind::object:
-            return boost::json::serialize(v);
-    }
-    return "";
+    return plain_text(v, {.true_text = "true", .false_text = "false", .array_separator = "; "})
+        .value_or("");
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <utility>
 
-#include "common/format.hpp"
+#include "common/json_text.hpp"
 #include "common/status_json.hpp"
 
 namespace kkt::zabbix {
@@ -101,24 +101,7 @@ void check_item_key(std::string_view key) {
 }
 
 std::optional<std::string> format_item_value(const boost::json::value& value) {
-    switch (value.kind()) {
-        case boost::json::kind::null:
-            return std::nullopt;
-        case boost::json::kind::bool_:
-            return value.get_bool() ? "1" : "0";
-        case boost::json::kind::int64:
-            return std::to_string(value.get_int64());
-        case boost::json::kind::uint64:
-            return std::to_string(value.get_uint64());
-        case boost::json::kind::double_:
-            return format_number(value.get_double());
-        case boost::json::kind::string:
-            return std::string(value.get_string());
-        case boost::json::kind::array:
-        case boost::json::kind::object:
-            return to_json_text(value);
-    }
-    return std::nullopt;
+    return plain_text(value, {.true_text = "1", .false_text = "0", .array_separator = {}});
 }
 
 std::string item_value(const RegisterStatus& status, std::string_view key) {

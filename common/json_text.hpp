@@ -1,0 +1,38 @@
+#pragma once
+// JSON values as text: the name of a value's kind for error messages, compact JSON with plain
+// decimals, and a value as one plain text (a table cell, a single value). One place for each, so
+// every output spells a number, a boolean or a list the same way.
+#include <boost/json/kind.hpp>
+#include <boost/json/value.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace kkt {
+
+// "null", "boolean", "number", "string", "array" or "object".
+std::string_view json_kind_name(boost::json::kind k);
+// The same with an indefinite article, for a sentence: "null", "a boolean", "an object".
+std::string json_kind_phrase(boost::json::kind k);
+
+// Compact JSON text like boost::json::serialize, but with decimals written plainly in the C
+// locale (8.35, 30, -2.4) where Boost 1.81 writes 8.35E0, 3E1: what people and monitoring
+// systems read. Key order is kept; a NaN or infinity (never a metric) becomes null.
+std::string to_json_text(const boost::json::value& v);
+
+// How plain_text() writes what has no single plain spelling.
+struct PlainTextStyle {
+    std::string_view true_text = "true";
+    std::string_view false_text = "false";
+    // Arrays as their elements' plain texts joined with this (a null element as ""); without
+    // one, as compact JSON.
+    std::optional<std::string_view> array_separator;
+};
+
+// A JSON value as plain text: strings as they are (no quotes, no escapes), numbers in the C
+// locale (format_number), booleans as the style says, objects as compact JSON; nullopt for
+// null.
+std::optional<std::string> plain_text(const boost::json::value& v,
+                                      const PlainTextStyle& style = {});
+
+}  // namespace kkt
