@@ -185,7 +185,8 @@ class SeenRegisters {
     // True the first time a register is offered. Serials are kept as views into the list's
     // arena, which outlives this set.
     bool insert(const json::object& object) {
-        if (const json::value* serial = object.if_contains("serialNumber");
+        if (const json::value* serial =
+                object.if_contains(field_info(Field::serial_number).api_key());
             serial && serial->is_string()) {
             const json::string& s = serial->get_string();
             return serials_.insert(std::string_view(s.data(), s.size())).second;

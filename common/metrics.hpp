@@ -31,6 +31,8 @@ struct MetricInfo {
     std::string_view unit;         // perfdata unit: "" or "%"
     std::string_view description;  // for --help, Zabbix item names, Prometheus HELP
     bool integer;                  // counts and codes
+    // The fields it is computed from: it is unknown only when one of these is unknown.
+    FieldSet sources;
 };
 const std::array<MetricInfo, metric_count>& all_metrics();
 const MetricInfo& metric_info(Metric m);

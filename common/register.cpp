@@ -1,5 +1,5 @@
-// The register object's JSON mapping (atol-monitoring-api.md, section 5). Every API key is read
-// and written here and nowhere else.
+// The register object's JSON mapping (docs/atol-api.md, "Register fields"): the field table,
+// and the reader and writer that iterate it. Every API key is spelled here and nowhere else.
 #include "common/register.hpp"
 
 #include <algorithm>
@@ -7,6 +7,8 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <string>
+#include <type_traits>
+#include <variant>
 
 #include "common/errors.hpp"
 #include "common/json_text.hpp"
@@ -19,33 +21,51 @@ namespace json = boost::json;
 
 namespace {
 
-// The API's camelCase keys, in the API page's order (unknown_fields follows it).
-namespace key {
-constexpr std::string_view serial_number = "serialNumber";
-constexpr std::string_view registration_number = "registrationNumber";
-constexpr std::string_view device_number = "deviceNumber";
-constexpr std::string_view fiscalization_date = "fiscalizationDate";
-constexpr std::string_view fiscal_storage_expiration = "fiscalStorageExpiration";
-constexpr std::string_view signed_documents = "signedDocuments";
-constexpr std::string_view fiscal_storage_percentage_use = "fiscalStoragePercentageUse";
-constexpr std::string_view fiscal_storage_inn = "fiscalStorageINN";
-constexpr std::string_view fiscal_storage_serial_number = "fiscalStorageSerialNumber";
-constexpr std::string_view fiscal_storage_payment_address = "fiscalStoragePaymentAddress";
-constexpr std::string_view group_code = "groupCode";
-constexpr std::string_view timestamp = "timestamp";
-constexpr std::string_view is_shift_opened = "isShiftOpened";
-constexpr std::string_view shift_number = "shiftNumber";
-constexpr std::string_view shift_receipt = "shiftReceipt";
-constexpr std::string_view unsent_docs = "unsentDocs";
-// The original client's spelling ("Unset") first: it is preferred when both are valid.
-constexpr std::string_view first_unset_doc_timestamp = "firstUnsetDocTimestamp";
-constexpr std::string_view first_unsent_doc_timestamp = "firstUnsentDocTimestamp";
-constexpr std::string_view network_error_code = "networkErrorCode";
-}  // namespace key
+// The field table, in the API's order. Output keys are the member names.
+constexpr std::array<FieldInfo, field_count> field_table = {{
+    {Field::serial_number, ApiKeys{"serialNumber"}, "serial_number", &Register::serial_number,
+     WhenAbsent::unknown, true},
+    {Field::registration_number, ApiKeys{"registrationNumber"}, "registration_number",
+     &Register::registration_number},
+    {Field::device_number, ApiKeys{"deviceNumber"}, "device_number", &Register::device_number},
+    {Field::fiscalization_date, ApiKeys{"fiscalizationDate"}, "fiscalization_date",
+     &Register::fiscalization_date},
+    {Field::fiscal_storage_expiration, ApiKeys{"fiscalStorageExpiration"},
+     "fiscal_storage_expiration", &Register::fiscal_storage_expiration},
+    {Field::signed_documents, ApiKeys{"signedDocuments"}, "signed_documents",
+     &Register::signed_documents},
+    {Field::fiscal_storage_percentage_use, ApiKeys{"fiscalStoragePercentageUse"},
+     "fiscal_storage_percentage_use", &Register::fiscal_storage_percentage_use},
+    {Field::fiscal_storage_inn, ApiKeys{"fiscalStorageINN"}, "fiscal_storage_inn",
+     &Register::fiscal_storage_inn},
+    {Field::fiscal_storage_serial_number, ApiKeys{"fiscalStorageSerialNumber"},
+     "fiscal_storage_serial_number", &Register::fiscal_storage_serial_number},
+    {Field::fiscal_storage_payment_address, ApiKeys{"fiscalStoragePaymentAddress"},
+     "fiscal_storage_payment_address", &Register::fiscal_storage_payment_address},
+    {Field::group_code, ApiKeys{"groupCode"}, "group_code", &Register::group_code},
+    {Field::timestamp, ApiKeys{"timestamp"}, "timestamp", &Register::timestamp},
+    {Field::is_shift_opened, ApiKeys{"isShiftOpened"}, "is_shift_opened",
+     &Register::is_shift_opened},
+    {Field::shift_number, ApiKeys{"shiftNumber"}, "shift_number", &Register::shift_number},
+    {Field::shift_receipt, ApiKeys{"shiftReceipt"}, "shift_receipt", &Register::shift_receipt},
+    {Field::unsent_docs, ApiKeys{"unsentDocs"}, "unsent_docs", &Register::unsent_docs,
+     WhenAbsent::zero},
+    // The original client's spelling ("Unset") first: it is preferred when both are valid.
+    {Field::first_unsent_doc_timestamp,
+     ApiKeys{"firstUnsetDocTimestamp", "firstUnsentDocTimestamp"}, "first_unsent_doc_timestamp",
+     &Register::first_unsent_doc_timestamp, WhenAbsent::nothing},
+    {Field::network_error_code, ApiKeys{"networkErrorCode"}, "network_error_code",
+     &Register::network_error_code},
+}};
 
-bool is_first_unsent_key(std::string_view k) {
-    return k == key::first_unset_doc_timestamp || k == key::first_unsent_doc_timestamp;
+// The table is indexed by the enum: keep them in the same order.
+constexpr bool table_matches_enum() {
+    for (std::size_t i = 0; i < field_table.size(); ++i) {
+        if (static_cast<std::size_t>(field_table[i].id) != i) return false;
+    }
+    return true;
 }
+static_assert(table_matches_enum(), "field_table must list fields in enum order");
 
 // Typed reads of one JSON value; nullopt for null or a wrong type.
 std::optional<std::string> as_string(const json::value& v) {
@@ -98,42 +118,81 @@ std::optional<TimePoint> as_date(const json::value& v) {
     return parse_iso8601(std::string_view(s.data(), s.size()));
 }
 
-// Reads fields of one register object, naming in `unknown` each key that is missing, null or
-// of the wrong type.
-class FieldReader {
-  public:
-    FieldReader(const json::object& object, std::vector<std::string>& unknown)
-        : object_(object), unknown_(unknown) {}
-
-    template <typename Convert>
-    auto read(std::string_view k, Convert convert) -> decltype(convert(json::value())) {
-        const json::value* v = object_.if_contains(k);
-        decltype(convert(json::value())) result;
-        if (v != nullptr) result = convert(*v);
-        if (!result) unknown_.emplace_back(k);
-        return result;
+// One JSON value as a field's type; nullopt for null or a wrong type.
+template <typename T>
+std::optional<T> value_as(const json::value& v, const FieldInfo& info) {
+    if constexpr (std::is_same_v<T, std::string>) {
+        auto s = as_string(v);
+        if (s && info.identity) s = trim(*s);
+        return s && !(info.identity && s->empty()) ? s : std::nullopt;
+    } else if constexpr (std::is_same_v<T, std::int64_t>) {
+        return as_integer(v);
+    } else if constexpr (std::is_same_v<T, double>) {
+        return as_number(v);
+    } else if constexpr (std::is_same_v<T, bool>) {
+        return as_bool(v);
+    } else {
+        static_assert(std::is_same_v<T, TimePoint>);
+        return as_date(v);
     }
+}
 
-  private:
-    const json::object& object_;
-    std::vector<std::string>& unknown_;
-};
-
-// The first-unsent timestamp under either spelling. Absent or null: nothing unsent, known.
-// A valid value wins over an invalid one; otherwise each invalid key is named unknown.
-void read_first_unsent(const json::object& o, Register& r) {
-    std::array<std::string_view, 2> invalid_keys{};
-    std::size_t invalid = 0;
-    for (const auto k : {key::first_unset_doc_timestamp, key::first_unsent_doc_timestamp}) {
+// Reads one field into `out` by the table's rules, naming in `unknown` each key that made it
+// unknown. The first spelling holding a valid value wins; otherwise every invalid one is named.
+template <typename T>
+void read_field(const json::object& o, const FieldInfo& info, std::optional<T>& out,
+                std::vector<std::string>& unknown) {
+    std::array<std::string_view, 2> invalid{};
+    std::size_t invalid_count = 0;
+    for (const std::string_view k : info.api_keys()) {
         const json::value* v = o.if_contains(k);
-        if (v == nullptr || v->is_null()) continue;
-        if (const auto t = as_date(*v)) {
-            r.first_unsent_doc_timestamp = t;
+        if (v == nullptr) continue;
+        if (v->is_null() && info.when_absent == WhenAbsent::nothing) continue;
+        if (auto value = value_as<T>(*v, info)) {
+            out = std::move(value);
             return;
         }
-        invalid_keys[invalid++] = k;
+        invalid[invalid_count++] = k;
     }
-    for (std::size_t i = 0; i < invalid; ++i) r.unknown_fields.emplace_back(invalid_keys[i]);
+    out.reset();
+    for (std::size_t i = 0; i < invalid_count; ++i) unknown.emplace_back(invalid[i]);
+    if (invalid_count > 0) return;
+    switch (info.when_absent) {
+        case WhenAbsent::unknown:
+            unknown.emplace_back(info.api_key());
+            return;
+        case WhenAbsent::zero:
+            out = T{};
+            return;
+        case WhenAbsent::nothing:
+            return;
+    }
+}
+
+// One field's value as the API writes it.
+template <typename T>
+json::value api_value(const T& value, const json::storage_ptr& storage) {
+    if constexpr (std::is_same_v<T, TimePoint>) {
+        return json::string(format_iso8601_api(value), storage);
+    } else {
+        return json::value_from(value, storage);
+    }
+}
+
+// Whether the API would leave this field's key out.
+template <typename T>
+bool api_omits(const Register& r, const FieldInfo& info, const std::optional<T>& value) {
+    switch (info.when_absent) {
+        case WhenAbsent::unknown:
+            return false;
+        case WhenAbsent::zero:
+            return value == T{};
+        case WhenAbsent::nothing:
+            // An unknown (unparsable) value is written as null, which reads back as "none":
+            // the fact it was garbled is not kept.
+            return !value && !r.field_unknown(info.api_key());
+    }
+    return false;
 }
 
 // Parses a whole JSON text into `storage` (a monotonic arena: 100k registers parse fast and are
@@ -156,74 +215,61 @@ Register tag_invoke(json::value_to_tag<Register>, const json::value& v) {
     if (!v.is_object()) throw boost::system::system_error(json::error::not_object);
     const json::object& o = v.get_object();
     Register r;
-    FieldReader in(o, r.unknown_fields);
-
-    // The identity: surrounding whitespace is not part of it, and an empty one is no identity.
-    r.serial_number = in.read(key::serial_number, [](const json::value& x) {
-        auto s = as_string(x);
-        if (s) s = trim(*s);
-        return s && !s->empty() ? s : std::nullopt;
-    });
-    r.registration_number = in.read(key::registration_number, as_string);
-    r.device_number = in.read(key::device_number, as_string);
-    r.fiscalization_date = in.read(key::fiscalization_date, as_date);
-    r.fiscal_storage_expiration = in.read(key::fiscal_storage_expiration, as_date);
-    r.signed_documents = in.read(key::signed_documents, as_integer);
-    r.fiscal_storage_percentage_use = in.read(key::fiscal_storage_percentage_use, as_number);
-    r.fiscal_storage_inn = in.read(key::fiscal_storage_inn, as_string);
-    r.fiscal_storage_serial_number = in.read(key::fiscal_storage_serial_number, as_string);
-    r.fiscal_storage_payment_address = in.read(key::fiscal_storage_payment_address, as_string);
-    r.group_code = in.read(key::group_code, as_string);
-    r.timestamp = in.read(key::timestamp, as_date);
-    r.is_shift_opened = in.read(key::is_shift_opened, as_bool);
-    r.shift_number = in.read(key::shift_number, as_integer);
-    r.shift_receipt = in.read(key::shift_receipt, as_integer);
-    // The API omits unsentDocs when it is 0; present but null or mistyped is unknown.
-    if (o.contains(key::unsent_docs)) r.unsent_docs = in.read(key::unsent_docs, as_integer);
-    read_first_unsent(o, r);
-    r.network_error_code = in.read(key::network_error_code, as_integer);
+    for (const FieldInfo& info : field_table) {
+        std::visit([&](auto member) { read_field(o, info, r.*member, r.unknown_fields); },
+                   info.member);
+    }
     return r;
 }
 
 void tag_invoke(json::value_from_tag, json::value& v, const Register& r) {
     json::object& o = v.emplace_object();
-    o.reserve(18);
-    const auto put = [&o](std::string_view k, const auto& field) {
-        if (field) {
-            o[k] = json::value_from(*field, o.storage());
-        } else {
-            o[k] = nullptr;
-        }
-    };
-    const auto put_date = [&o](std::string_view k, const std::optional<TimePoint>& t) {
-        if (t) {
-            o[k] = format_iso8601_api(*t);
-        } else {
-            o[k] = nullptr;
-        }
-    };
-    put(key::serial_number, r.serial_number);
-    put(key::registration_number, r.registration_number);
-    put(key::device_number, r.device_number);
-    put_date(key::fiscalization_date, r.fiscalization_date);
-    put_date(key::fiscal_storage_expiration, r.fiscal_storage_expiration);
-    put(key::signed_documents, r.signed_documents);
-    put(key::fiscal_storage_percentage_use, r.fiscal_storage_percentage_use);
-    put(key::fiscal_storage_inn, r.fiscal_storage_inn);
-    put(key::fiscal_storage_serial_number, r.fiscal_storage_serial_number);
-    put(key::fiscal_storage_payment_address, r.fiscal_storage_payment_address);
-    put(key::group_code, r.group_code);
-    put_date(key::timestamp, r.timestamp);
-    put(key::is_shift_opened, r.is_shift_opened);
-    put(key::shift_number, r.shift_number);
-    put(key::shift_receipt, r.shift_receipt);
-    if (r.unsent_docs != std::optional<std::int64_t>(0)) put(key::unsent_docs, r.unsent_docs);
-    // Omitted when nothing is unsent, as the API does. An unknown (unparsable) timestamp is
-    // written as null, which reads back as "none": the fact it was garbled is not kept.
-    if (r.first_unsent_doc_timestamp || r.field_unknown(key::first_unset_doc_timestamp)) {
-        put_date(key::first_unset_doc_timestamp, r.first_unsent_doc_timestamp);
+    o.reserve(field_count);
+    for (const FieldInfo& info : field_table) {
+        std::visit(
+            [&](auto member) {
+                const auto& value = r.*member;
+                if (api_omits(r, info, value)) return;
+                o[info.api_key()] = value ? api_value(*value, o.storage()) : json::value(nullptr);
+            },
+            info.member);
     }
-    put(key::network_error_code, r.network_error_code);
+}
+
+std::span<const std::string_view> FieldInfo::api_keys() const {
+    return std::span(api_key_spellings).first(api_key_spellings[1].empty() ? 1 : 2);
+}
+
+const std::array<FieldInfo, field_count>& all_fields() {
+    return field_table;
+}
+
+const FieldInfo& field_info(Field f) {
+    return field_table[static_cast<std::size_t>(f)];
+}
+
+std::optional<Field> field_of_api_key(std::string_view api_key) {
+    for (const FieldInfo& info : field_table) {
+        for (const std::string_view k : info.api_keys())
+            if (k == api_key) return info.id;
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string_view> unknown_api_keys(const Register& r, FieldSet fields) {
+    std::vector<std::string_view> keys;
+    for (const std::string& k : r.unknown_fields) {
+        const auto field = field_of_api_key(k);
+        if (field && fields.contains(*field)) keys.push_back(k);
+    }
+    return keys;
+}
+
+std::vector<std::string_view> api_keys_of(FieldSet fields) {
+    std::vector<std::string_view> keys;
+    for (const FieldInfo& info : field_table)
+        if (fields.contains(info.id)) keys.push_back(info.api_key());
+    return keys;
 }
 
 std::string Register::display_serial() const {
@@ -231,10 +277,10 @@ std::string Register::display_serial() const {
 }
 
 bool Register::field_unknown(std::string_view api_key) const {
-    // Both spellings of the first-unsent timestamp name the same field.
-    const bool either_spelling = is_first_unsent_key(api_key);
+    // Either spelling of a field names the same field.
+    const auto field = field_of_api_key(api_key);
     return std::any_of(unknown_fields.begin(), unknown_fields.end(), [&](const std::string& k) {
-        return k == api_key || (either_spelling && is_first_unsent_key(k));
+        return k == api_key || (field && field_of_api_key(k) == field);
     });
 }
 

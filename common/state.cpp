@@ -97,53 +97,12 @@ std::pair<Metric, std::optional<Range>> parse_assignment(std::string_view option
     }
 }
 
-// Names the API keys behind an unknown metric: those the register marked unknown, or, if it
-// marked none of them, every key the metric is computed from.
+// Names the API keys behind an unknown metric: those the register marked unknown (as it
+// spelled them), or, if it marked none of them, every field the metric is computed from.
 std::string unknown_reason(const Register& r, Metric m) {
-    std::vector<std::string_view> sources;
-    switch (m) {
-        case Metric::fn_days_left:
-            sources = {"fiscalStorageExpiration"};
-            break;
-        case Metric::fn_usage:
-            sources = {"fiscalStoragePercentageUse"};
-            break;
-        case Metric::unsent_docs:
-            sources = {"unsentDocs"};
-            break;
-        case Metric::unsent_age_hours:
-        case Metric::ofd_block_days_left:
-            sources = {"unsentDocs", "firstUnsetDocTimestamp", "firstUnsentDocTimestamp"};
-            break;
-        case Metric::data_age_hours:
-            sources = {"timestamp"};
-            break;
-        case Metric::shift_open_hours:
-            sources = {"isShiftOpened", "shiftNumber"};
-            break;
-        case Metric::network_error:
-            sources = {"networkErrorCode"};
-            break;
-        case Metric::signed_documents:
-            sources = {"signedDocuments"};
-            break;
-        case Metric::shift_number:
-            sources = {"shiftNumber"};
-            break;
-        case Metric::shift_receipts:
-            sources = {"shiftReceipt"};
-            break;
-    }
-    // As the register spelled them (field_unknown() would merge the two timestamp spellings).
-    std::vector<std::string_view> named;
-    for (const auto& key : r.unknown_fields) {
-        if (std::find(sources.begin(), sources.end(), key) != sources.end()) named.push_back(key);
-    }
-    if (named.empty()) {
-        named = sources;
-        // The alternative spelling is only worth naming when the register used it.
-        std::erase(named, std::string_view("firstUnsentDocTimestamp"));
-    }
+    const FieldSet sources = metric_info(m).sources;
+    std::vector<std::string_view> named = unknown_api_keys(r, sources);
+    if (named.empty()) named = api_keys_of(sources);
     std::string keys;
     for (const auto key : named) {
         if (!keys.empty()) keys += ", ";

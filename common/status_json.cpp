@@ -2,52 +2,52 @@
 
 #include <boost/json.hpp>
 #include <cmath>
+#include <type_traits>
+#include <variant>
 
 #include "common/format.hpp"
 
 namespace kkt {
 namespace {
 
-template <typename T>
-boost::json::value optional_value(const std::optional<T>& v) {
-    if (!v) return nullptr;
-    return boost::json::value_from(*v);
-}
+// Not a field of its own: the text of network_error_code.
+constexpr std::string_view network_error_text_key = "network_error_text";
 
-boost::json::value optional_time(const std::optional<TimePoint>& t) {
-    if (!t) return nullptr;
-    return boost::json::string(format_iso8601(*t));
+template <typename T>
+boost::json::value output_value(const std::optional<T>& v) {
+    if (!v) return nullptr;
+    if constexpr (std::is_same_v<T, TimePoint>) {
+        return boost::json::string(format_iso8601(*v));
+    } else {
+        return boost::json::value_from(*v);
+    }
 }
 
 }  // namespace
+
+boost::json::value field_value(const Register& r, Field f) {
+    return std::visit([&r](auto member) { return output_value(r.*member); }, field_info(f).member);
+}
+
+FieldSet status_key_sources(std::string_view key) {
+    for (const FieldInfo& info : all_fields())
+        if (info.output_key == key) return {info.id};
+    if (key == network_error_text_key) return {Field::network_error_code};
+    if (const auto metric = metric_from_name(key)) return metric_info(*metric).sources;
+    return {};
+}
 
 void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const RegisterStatus& s) {
     const Register& r = s.reg;
     boost::json::object o;
     o.reserve(40);
-    o["serial_number"] = optional_value(r.serial_number);
-    o["registration_number"] = optional_value(r.registration_number);
-    o["device_number"] = optional_value(r.device_number);
-    o["fiscalization_date"] = optional_time(r.fiscalization_date);
-    o["fiscal_storage_expiration"] = optional_time(r.fiscal_storage_expiration);
-    o["signed_documents"] = optional_value(r.signed_documents);
-    o["fiscal_storage_percentage_use"] = optional_value(r.fiscal_storage_percentage_use);
-    o["fiscal_storage_inn"] = optional_value(r.fiscal_storage_inn);
-    o["fiscal_storage_serial_number"] = optional_value(r.fiscal_storage_serial_number);
-    o["fiscal_storage_payment_address"] = optional_value(r.fiscal_storage_payment_address);
-    o["group_code"] = optional_value(r.group_code);
-    o["timestamp"] = optional_time(r.timestamp);
-    o["is_shift_opened"] = optional_value(r.is_shift_opened);
-    o["shift_number"] = optional_value(r.shift_number);
-    o["shift_receipt"] = optional_value(r.shift_receipt);
-    o["unsent_docs"] = optional_value(r.unsent_docs);
-    o["first_unsent_doc_timestamp"] = optional_time(r.first_unsent_doc_timestamp);
-    o["network_error_code"] = optional_value(r.network_error_code);
-    o["network_error_text"] = r.network_error_code
-                                  ? boost::json::value(network_error_text(*r.network_error_code))
-                                  : boost::json::value(nullptr);
+    for (const FieldInfo& info : all_fields()) o[info.output_key] = field_value(r, info.id);
+    o[network_error_text_key] = r.network_error_code
+                                    ? boost::json::value(network_error_text(*r.network_error_code))
+                                    : boost::json::value(nullptr);
     for (const MetricInfo& info : all_metrics()) {
-        if (o.contains(info.name)) continue;  // unsent_docs, shift_number: already there
+        // A metric that is a field as it is (unsent_docs, signed_documents, shift_number).
+        if (o.contains(info.name)) continue;
         auto value = s.metrics.get(info.id);
         if (!value)
             o[info.name] = nullptr;

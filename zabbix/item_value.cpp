@@ -11,47 +11,6 @@
 namespace kkt::zabbix {
 namespace {
 
-using namespace std::string_view_literals;
-
-struct SourceFields {
-    std::string_view key;                      // element key
-    std::vector<std::string_view> api_fields;  // the API fields its value comes from
-};
-
-// Where each value of an element comes from, to say why one is unknown.
-const std::vector<SourceFields>& source_fields() {
-    static const std::vector<SourceFields> table{
-        {"serial_number", {"serialNumber"}},
-        {"registration_number", {"registrationNumber"}},
-        {"device_number", {"deviceNumber"}},
-        {"fiscalization_date", {"fiscalizationDate"}},
-        {"fiscal_storage_expiration", {"fiscalStorageExpiration"}},
-        {"signed_documents", {"signedDocuments"}},
-        {"fiscal_storage_percentage_use", {"fiscalStoragePercentageUse"}},
-        {"fiscal_storage_inn", {"fiscalStorageINN"}},
-        {"fiscal_storage_serial_number", {"fiscalStorageSerialNumber"}},
-        {"fiscal_storage_payment_address", {"fiscalStoragePaymentAddress"}},
-        {"group_code", {"groupCode"}},
-        {"timestamp", {"timestamp"}},
-        {"is_shift_opened", {"isShiftOpened"}},
-        {"shift_number", {"shiftNumber"}},
-        {"shift_receipt", {"shiftReceipt"}},
-        {"unsent_docs", {"unsentDocs"}},
-        {"first_unsent_doc_timestamp", {"firstUnsetDocTimestamp"}},
-        {"network_error_code", {"networkErrorCode"}},
-        {"network_error_text", {"networkErrorCode"}},
-        {"fn_days_left", {"fiscalStorageExpiration"}},
-        {"fn_usage", {"fiscalStoragePercentageUse"}},
-        {"unsent_age_hours", {"unsentDocs", "firstUnsetDocTimestamp"}},
-        {"ofd_block_days_left", {"unsentDocs", "firstUnsetDocTimestamp"}},
-        {"data_age_hours", {"timestamp"}},
-        {"shift_open_hours", {"isShiftOpened"}},
-        {"network_error", {"networkErrorCode"}},
-        {"shift_receipts", {"shiftReceipt"}},
-    };
-    return table;
-}
-
 std::string join(const std::vector<std::string_view>& parts, std::string_view separator) {
     std::string out;
     for (std::string_view part : parts) {
@@ -63,19 +22,14 @@ std::string join(const std::vector<std::string_view>& parts, std::string_view se
 
 // Why `key` of register `r` has no value, in words: "(the API gave no valid timestamp)".
 std::string unknown_cause(const Register& r, std::string_view key) {
-    const bool unsent_key = key == "unsent_age_hours" || key == "ofd_block_days_left" ||
-                            key == "first_unsent_doc_timestamp";
-    for (const SourceFields& entry : source_fields()) {
-        if (entry.key != key) continue;
-        std::vector<std::string_view> bad;
-        for (std::string_view field : entry.api_fields)
-            if (r.field_unknown(field)) bad.push_back(field);
-        if (!bad.empty()) return "(the API gave no valid " + join(bad, " or ") + ")";
-    }
-    if (unsent_key && r.unsent_docs && *r.unsent_docs > 0)
-        return "(the API gave no firstUnsetDocTimestamp for " + std::to_string(*r.unsent_docs) +
-               " unsent documents)";
-    if (key == "first_unsent_doc_timestamp" && r.unsent_docs && *r.unsent_docs == 0)
+    const FieldSet sources = status_key_sources(key);
+    const std::vector<std::string_view> bad = unknown_api_keys(r, sources);
+    if (!bad.empty()) return "(the API gave no valid " + join(bad, " or ") + ")";
+    const FieldInfo& first_unsent = field_info(Field::first_unsent_doc_timestamp);
+    if (sources.contains(first_unsent.id) && r.unsent_docs && *r.unsent_docs > 0)
+        return "(the API gave no " + std::string(first_unsent.api_key()) + " for " +
+               std::to_string(*r.unsent_docs) + " unsent documents)";
+    if (key == first_unsent.output_key && r.unsent_docs && *r.unsent_docs == 0)
         return "(no unsent documents)";
     return "(not given by the API)";
 }

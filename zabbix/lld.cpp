@@ -5,13 +5,6 @@
 #include "common/status_json.hpp"
 
 namespace kkt::zabbix {
-namespace {
-
-boost::json::string text_or_empty(const std::optional<std::string>& value) {
-    return value ? boost::json::string(*value) : boost::json::string();
-}
-
-}  // namespace
 
 boost::json::array discovery_json(const std::vector<const RegisterStatus*>& registers) {
     boost::json::array out;
@@ -21,13 +14,8 @@ boost::json::array discovery_json(const std::vector<const RegisterStatus*>& regi
         if (!r.serial_number) continue;
         boost::json::object macros;
         macros.reserve(std::size(lld_macros));
-        macros["{#SERIAL}"] = text_or_empty(r.serial_number);
-        macros["{#RNM}"] = text_or_empty(r.registration_number);
-        macros["{#DEVICE}"] = text_or_empty(r.device_number);
-        macros["{#GROUP}"] = text_or_empty(r.group_code);
-        macros["{#INN}"] = text_or_empty(r.fiscal_storage_inn);
-        macros["{#ADDRESS}"] = text_or_empty(r.fiscal_storage_payment_address);
-        macros["{#FN_SERIAL}"] = text_or_empty(r.fiscal_storage_serial_number);
+        for (const LldMacro& macro : lld_macros)
+            macros[macro.name] = plain_text(field_value(r, macro.field)).value_or("");
         out.emplace_back(std::move(macros));
     }
     return out;

@@ -4,15 +4,30 @@
 // never prints half a document.
 #include <boost/json/array.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/fleet.hpp"
+#include "common/register.hpp"
 
 namespace kkt::zabbix {
 
+// One LLD macro: its name and the register field it carries.
+struct LldMacro {
+    std::string_view name;
+    Field field;
+};
+
 // The LLD macros of one register, in this order. Unknown values are "".
-inline constexpr const char* lld_macros[] = {"{#SERIAL}", "{#RNM}",     "{#DEVICE}",   "{#GROUP}",
-                                             "{#INN}",    "{#ADDRESS}", "{#FN_SERIAL}"};
+inline constexpr LldMacro lld_macros[] = {
+    {"{#SERIAL}", Field::serial_number},
+    {"{#RNM}", Field::registration_number},
+    {"{#DEVICE}", Field::device_number},
+    {"{#GROUP}", Field::group_code},
+    {"{#INN}", Field::fiscal_storage_inn},
+    {"{#ADDRESS}", Field::fiscal_storage_payment_address},
+    {"{#FN_SERIAL}", Field::fiscal_storage_serial_number},
+};
 
 // [{"{#SERIAL}":…,"{#RNM}":…,…}, …] in fleet order. A register without a serial number is
 // left out: Zabbix could not key its items.

@@ -267,7 +267,7 @@ TEST(Unknown, EveryDefaultMetricUnknownGivesOneUnknownEach) {
                   "unsent_age_hours unknown: unsentDocs, firstUnsetDocTimestamp missing or "
                   "invalid",
                   "data_age_hours unknown: timestamp missing or invalid",
-                  "shift_open_hours unknown: isShiftOpened, shiftNumber missing or invalid",
+                  "shift_open_hours unknown: isShiftOpened missing or invalid",
                   "network_error unknown: networkErrorCode missing or invalid",
               }));
 }

@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <regex>
+#include <set>
+#include <variant>
 
 #include "common/register.hpp"
 #include "common/state.hpp"
@@ -90,6 +92,31 @@ TEST(ZabbixDiscovery, OneObjectPerRegisterWithEverySpecMacroInOrder) {
     EXPECT_EQ(first.at("{#FN_SERIAL}"), "7380440800123456");
     // Unknown values are empty strings, never null (Zabbix macros are text).
     EXPECT_EQ(lld[1].as_object().at("{#INN}"), "");
+}
+
+TEST(ZabbixDiscovery, EveryMacroCarriesOneFieldOfTheElement) {
+    std::set<std::string_view> names;
+    std::set<Field> fields;
+    for (const LldMacro& macro : lld_macros) {
+        SCOPED_TRACE(macro.name);
+        EXPECT_TRUE(names.insert(macro.name).second) << "macro twice";
+        EXPECT_TRUE(fields.insert(macro.field).second) << "field twice";
+        EXPECT_THAT(item_keys(),
+                    ::testing::Contains(std::string(field_info(macro.field).output_key)));
+    }
+    std::vector<RegisterStatus> fleet{assessed(full_register()), partly_unknown()};
+    const json::array lld = discovery_json(pointers(fleet));
+    ASSERT_EQ(lld.size(), fleet.size());
+    for (std::size_t i = 0; i < fleet.size(); ++i) {
+        const json::object element = json::value_from(fleet[i]).as_object();
+        const json::object& macros = lld[i].as_object();
+        ASSERT_EQ(macros.size(), std::size(lld_macros));
+        for (const LldMacro& macro : lld_macros) {
+            const json::value& value = element.at(field_info(macro.field).output_key);
+            EXPECT_EQ(macros.at(macro.name), value.is_null() ? json::value("") : value)
+                << macro.name;
+        }
+    }
 }
 
 TEST(ZabbixDiscovery, TextIsEscapedAsJsonAndCyrillicStaysReadable) {
@@ -220,6 +247,33 @@ TEST(ZabbixGet, AnUnknownValueIsAnErrorThatSaysWhichApiFieldIsMissing) {
         EXPECT_STREQ(e.what(),
                      "register 00106709186499: fn_days_left is unknown (the API gave no valid "
                      "fiscalStorageExpiration)");
+    }
+}
+
+// Each key's "unknown" error names the API fields its value comes from (the field table and
+// the metrics' sources), as the register spelled them.
+TEST(ZabbixGet, AnUnknownValueNamesEachOfItsSourceFields) {
+    for (const std::string& key : item_keys()) {
+        const FieldSet sources = status_key_sources(key);
+        if (sources.empty()) continue;
+        SCOPED_TRACE(key);
+        Register r = full_register();
+        std::string named;
+        for (const FieldInfo& info : all_fields()) {
+            if (!sources.contains(info.id)) continue;
+            std::visit([&r](auto member) { (r.*member).reset(); }, info.member);
+            const std::string_view spelling = info.api_keys().back();
+            r.unknown_fields.emplace_back(spelling);
+            named += (named.empty() ? "" : " or ") + std::string(spelling);
+        }
+        const RegisterStatus s = assessed(r);
+        try {
+            item_value(s, key);
+            ADD_FAILURE() << "expected ItemError";
+        } catch (const ItemError& e) {
+            EXPECT_THAT(e.what(), ::testing::EndsWith(key + " is unknown (the API gave no valid " +
+                                                      named + ")"));
+        }
     }
 }
 
