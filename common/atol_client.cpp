@@ -1,4 +1,4 @@
-// The ATOL monitoring API client: see atol-monitoring-api.md sections 1-4.
+// The ATOL monitoring API client: see docs/atol-api.md, "Authentication" to "Single register".
 #include "common/atol_client.hpp"
 
 #include <algorithm>

@@ -1,5 +1,5 @@
 #pragma once
-// The ATOL monitoring API client (atol-monitoring-api.md): token, paging, one register,
+// The ATOL monitoring API client (docs/atol-api.md): token, paging, one register,
 // one re-authentication on 401 / error code 10 or 11, typed errors.
 #include <boost/json/array.hpp>
 #include <cstddef>

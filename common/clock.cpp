@@ -131,7 +131,7 @@ std::optional<TimePoint> parse_iso8601(std::string_view text) {
     const TimePoint t = TimePoint{sys_days{date}} + hours{h} + minutes{mi} + seconds{s} +
                         milliseconds{ms} - minutes{*offset};
     // An offset can move 0000-01-01 or 9999-12-31 out of the four-digit years in UTC, where
-    // format_iso8601_api could not write it back (found by fuzzing): refused like any
+    // format_iso8601_api could not write it back: refused like any
     // impossible date, so parse_iso8601(format_iso8601_api(t)) == t for everything accepted.
     constexpr TimePoint first_utc{sys_days{year{0} / January / 1}};
     constexpr TimePoint last_utc{sys_days{year{10000} / January / 1} - milliseconds{1}};

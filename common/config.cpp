@@ -1,5 +1,5 @@
 // Options from the command line, the ATOL_KKT_* environment and an INI file, in that
-// precedence (product.md, "Options every command takes"). Program_options keeps the first
+// precedence (README.md, "Configuration"). Program_options keeps the first
 // value stored for a key, so the sources are stored in precedence order; its default values
 // are "defaulted" and give way to any later explicit value, so they never block a source.
 #include "common/config.hpp"
@@ -133,8 +133,8 @@ std::string option_name_of(const po::error_with_option_name& e) {
 }
 
 // program_options' what() replaces each "%name%" of its message by that name's value until none
-// is left, so a value holding its own placeholder ("-t %value%") never returned (found by
-// fuzzing). Its substitutions are protected: read through a pointer to member (the way C++
+// is left, so a value holding its own placeholder ("-t %value%") never returns.
+// Its substitutions are protected: read through a pointer to member (the way C++
 // allows in); such a value is put back with every '%' written "%25".
 struct ErrorSubstitutions : po::error_with_option_name {
     static auto member() { return &ErrorSubstitutions::m_substitutions; }

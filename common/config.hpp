@@ -1,6 +1,6 @@
 #pragma once
 // The run's configuration: command line > ATOL_KKT_* environment > --config / --profile INI
-// file > defaults (product.md, "Options every command takes"), via Boost.Program_options.
+// file > defaults (README.md, "Configuration"), via Boost.Program_options.
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstddef>

@@ -1,4 +1,4 @@
-// Derived metrics (product.md, "Metrics"). A metric whose source is unknown stays unknown:
+// Derived metrics (README.md, "Metrics and thresholds"). A metric whose source is unknown stays unknown:
 // never 0, never a guess.
 #include "common/metrics.hpp"
 

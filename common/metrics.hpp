@@ -1,5 +1,5 @@
 #pragma once
-// Derived metrics (product.md, "Metrics"), one set of names for every output.
+// Derived metrics (README.md, "Metrics and thresholds"), one set of names for every output.
 #include <array>
 #include <cstdint>
 #include <optional>

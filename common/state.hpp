@@ -1,5 +1,5 @@
 #pragma once
-// Per-register state from metrics and thresholds (product.md, "Check thresholds"), with a
+// Per-register state from metrics and thresholds (README.md, "Metrics and thresholds"), with a
 // human reason per problem. Shared by every front end.
 #include <array>
 #include <optional>

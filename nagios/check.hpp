@@ -1,5 +1,5 @@
 #pragma once
-// The check itself (product.md, "Check thresholds", "Check output"): from assessed registers
+// The check itself (nagios/README.md, "Thresholds", "Output"): from assessed registers
 // to the plugin output, in fleet mode (counts, aggregate performance data, one long-output
 // line per problem register) or single-register mode (exactly one --serial: that register's
 // reasons and its own metrics as performance data).

@@ -40,7 +40,7 @@ std::string to_output(const boost::json::array& document) {
 }
 
 // The same text as to_output(registers_json(registers)) without holding every element's DOM at
-// once: at 100,000 registers that DOM alone was ~850 MiB.
+// once (it is several times the size of the text).
 std::string registers_output(const std::vector<const RegisterStatus*>& registers) {
     std::string text = "[";
     for (const RegisterStatus* status : registers) {

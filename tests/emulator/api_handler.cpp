@@ -1,4 +1,4 @@
-// The emulated ATOL monitoring API (atol-monitoring-api.md), under /api.
+// The emulated ATOL monitoring API (docs/atol-api.md), under /api.
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <cctype>

@@ -1,4 +1,4 @@
-// atol-kkt-emulator: the ATOL monitoring API (atol-monitoring-api.md) on loopback, for the
+// atol-kkt-emulator: the ATOL monitoring API (docs/atol-api.md) on loopback, for the
 // demo, the integration tests and the benchmarks. See README.md.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>

@@ -1,4 +1,4 @@
-// Single flight of the register list fetch (product.md, "Caching and concurrency"), through the
+// Single flight of the register list fetch (README.md, "Cache"), through the
 // real check_atol_kkt and the emulator's request counters: many cold runs at once cost one
 // upstream fetch; a fetcher killed mid-fetch does not leave the others hanging; a run that
 // waits for a fetcher still ends within its own timeout.

@@ -1,5 +1,5 @@
 // AtolClient against a scripted HttpTransport: exact request sequences for paging, tokens,
-// re-authentication and error bodies (atol-monitoring-api.md sections 1-4).
+// re-authentication and error bodies (docs/atol-api.md, "Authentication" to "Single register").
 #include <gtest/gtest.h>
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Plugin output rules (product.md, "Check output"): all perfdata on line 1 in strict syntax,
+// Plugin output rules (nagios/README.md, "Output"): all perfdata on line 1 in strict syntax,
 // at most 8 KiB however many registers fail, C-locale numbers, one-line reasons, the state
 // of each kind of failure.
 #include <gmock/gmock.h>

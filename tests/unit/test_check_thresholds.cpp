@@ -1,4 +1,4 @@
-// Each default threshold of product.md ("Check thresholds") through the whole check output:
+// Each default threshold (nagios/README.md, "Thresholds") through the whole check output:
 // the value at the boundary keeps the state, a hair beyond it changes state and exit code.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Derived metrics (product.md, "Metrics") against a fixed "now", with exact values.
+// Derived metrics (README.md, "Metrics and thresholds") against a fixed "now", with exact values.
 #include <gtest/gtest.h>
 
 #include <chrono>

@@ -1,4 +1,4 @@
-// Per-register state from metrics and thresholds (product.md, "Check thresholds"), and the
+// Per-register state from metrics and thresholds (README.md, "Metrics and thresholds"), and the
 // human reasons every front end shows.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

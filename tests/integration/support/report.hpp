@@ -1,7 +1,7 @@
 #pragma once
-// Rows of the README's "Reliability" table, written by the tests that observe them: when
-// ATOL_KKT_RELIABILITY_REPORT names a file, each row is appended to it as one Markdown table
-// line, so the table in the README is what a real run printed.
+// Rows of the tables of docs/reliability.md ("Faults", "Limits and secrets"), written by the tests
+// that observe them: when ATOL_KKT_RELIABILITY_REPORT names a file, each row is appended to it as
+// one Markdown table line, so those tables are what a real run printed.
 #include <string>
 #include <vector>
 

@@ -1,6 +1,6 @@
 <?php
 /*
- * What the ATOL KKT template must contain (product.md, "Zabbix"; issue 4), checked on the data
+ * What the ATOL KKT template must contain (zabbix/README.md, "3. The agent keys" and "5. Thresholds, filters and per-register overrides"), checked on the data
  * the frontend's import adapter produced. Returns a list of failures.
  */
 
@@ -67,7 +67,7 @@ const ATOL_LLD_MACRO_PATHS = [
 	'{#ADDRESS}' => '$.fiscal_storage_payment_address', '{#FN_SERIAL}' => '$.fiscal_storage_serial_number'
 ];
 
-// The API's network error texts (atol-monitoring-api.md, section 5), as ATOL writes them.
+// The API's network error texts (docs/atol-api.md, "Network error codes"), as ATOL writes them.
 const ATOL_NETWORK_ERRORS = [
 	'Нет ошибок', 'Отсутствует физический канал связи', 'Ошибка сетевых настроек или нет соединения с сервером ОФД',
 	'Разрыв соединения при передаче документа на сервер', 'Некорректный заголовок сессионного пакета',

@@ -186,7 +186,7 @@ if (count($all_keys) !== count(array_unique($all_keys))) {
 	$fail('item keys are not unique');
 }
 $pairs = [];
-// The LLD macros every discovery row carries (product.md: `zabbix discovery`).
+// The LLD macros every discovery row carries (zabbix/README.md, "3. The agent keys").
 $lld_macros = ATOL_LLD_MACRO_PATHS;
 
 $check_item = function (array $item, bool $prototype) use ($item_key_parser, $interval_parser, $items,
