@@ -142,7 +142,7 @@ fi
 # --- a running agent and zabbix_get ---------------------------------------------------------
 started=''
 for _ in 1 2 3 4 5; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % 12000)) # zabbix_agentd accepts ListenPort 1024..32767
     port_in_use "$port" && continue
     write_agent_config "$port"
     setsid zabbix_agentd -f -c "$work/zabbix_agentd.conf" >"$work/agent.log" 2>&1 &
