@@ -1,5 +1,5 @@
-// Derived metrics (README.md, "Metrics and thresholds"). A metric whose source is unknown stays unknown:
-// never 0, never a guess.
+// Derived metrics (README.md, "Metrics and thresholds"). A metric whose source is unknown stays
+// unknown: never 0, never a guess.
 #include "common/metrics.hpp"
 
 #include <algorithm>
@@ -8,35 +8,41 @@ namespace kkt {
 
 namespace {
 
+// One row per metric, in enum order. Adding a metric: docs/architecture.md, "Add a metric".
 constexpr std::array<MetricInfo, metric_count> metric_table = {{
-    {Metric::fn_days_left, "fn_days_left", "",
-     "Days left before the fiscal storage (FN) expires; negative when expired", false,
-     FieldSet{Field::fiscal_storage_expiration}},
-    {Metric::fn_usage, "fn_usage", "%", "Fiscal storage (FN) memory used, percent", false,
-     FieldSet{Field::fiscal_storage_percentage_use}},
-    {Metric::unsent_docs, "unsent_docs", "", "Documents not yet confirmed by the OFD", true,
-     FieldSet{Field::unsent_docs}},
-    {Metric::unsent_age_hours, "unsent_age_hours", "",
-     "Age of the oldest document not confirmed by the OFD, hours; 0 when none", false,
-     FieldSet{Field::unsent_docs, Field::first_unsent_doc_timestamp}},
-    {Metric::ofd_block_days_left, "ofd_block_days_left", "",
-     "Days left before the FN blocks for unsent documents (30-day OFD limit)", false,
-     FieldSet{Field::unsent_docs, Field::first_unsent_doc_timestamp}},
-    {Metric::data_age_hours, "data_age_hours", "",
-     "Hours since the register last reported its status", false, FieldSet{Field::timestamp}},
+    {Metric::fn_days_left, "fn_days_left", Unit::days,
+     "Days left before the fiscal storage (FN) expires; negative when expired",
+     FieldSet{Field::fiscal_storage_expiration}, std::nullopt, std::nullopt, "30:", "7:"},
+    {Metric::fn_usage, "fn_usage", Unit::percent, "Fiscal storage (FN) memory used, percent",
+     FieldSet{Field::fiscal_storage_percentage_use}, 0.0, 100.0, "80", "90"},
+    {Metric::unsent_docs, "unsent_docs", Unit::count, "Documents not yet confirmed by the OFD",
+     FieldSet{Field::unsent_docs}, 0.0, std::nullopt, "", ""},
+    {Metric::unsent_age_hours, "unsent_age_hours", Unit::hours,
+     "Age of the oldest document not confirmed by the OFD, hours; 0 when none",
+     FieldSet{Field::unsent_docs, Field::first_unsent_doc_timestamp}, 0.0, std::nullopt, "24",
+     "72"},
+    {Metric::ofd_block_days_left, "ofd_block_days_left", Unit::days,
+     "Days left before the FN blocks for unsent documents (30-day OFD limit)",
+     FieldSet{Field::unsent_docs, Field::first_unsent_doc_timestamp}, std::nullopt, ofd_block_days,
+     "", ""},
+    {Metric::data_age_hours, "data_age_hours", Unit::hours,
+     "Hours since the register last reported its status", FieldSet{Field::timestamp}, 0.0,
+     std::nullopt, "6", "24"},
     // The shift number only tells the tracking (fleet.cpp) when a new shift began; without it
     // the hours are still known.
-    {Metric::shift_open_hours, "shift_open_hours", "",
-     "Hours the current shift has been open (at least); 0 when closed", false,
-     FieldSet{Field::is_shift_opened}},
-    {Metric::network_error, "network_error", "", "OFD link error code; 0 means no error", true,
-     FieldSet{Field::network_error_code}},
-    {Metric::signed_documents, "signed_documents", "", "Documents signed by the current FN", true,
-     FieldSet{Field::signed_documents}},
-    {Metric::shift_number, "shift_number", "", "Current (or last closed) shift number", true,
-     FieldSet{Field::shift_number}},
-    {Metric::shift_receipts, "shift_receipts", "",
-     "Documents in the current (or last closed) shift", true, FieldSet{Field::shift_receipt}},
+    {Metric::shift_open_hours, "shift_open_hours", Unit::hours,
+     "Hours the current shift has been open (at least); 0 when closed",
+     FieldSet{Field::is_shift_opened}, 0.0, std::nullopt, "20", "23"},
+    {Metric::network_error, "network_error", Unit::code, "OFD link error code; 0 means no error",
+     FieldSet{Field::network_error_code}, 0.0, std::nullopt, "0", ""},
+    {Metric::signed_documents, "signed_documents", Unit::count,
+     "Documents signed by the current FN", FieldSet{Field::signed_documents}, 0.0, std::nullopt, "",
+     ""},
+    {Metric::shift_number, "shift_number", Unit::count, "Current (or last closed) shift number",
+     FieldSet{Field::shift_number}, 0.0, std::nullopt, "", ""},
+    {Metric::shift_receipts, "shift_receipts", Unit::count,
+     "Documents in the current (or last closed) shift", FieldSet{Field::shift_receipt}, 0.0,
+     std::nullopt, "", ""},
 }};
 
 // The table is indexed by the enum: keep them in the same order.

@@ -25,14 +25,27 @@ enum class Metric {
 };
 inline constexpr std::size_t metric_count = 11;
 
+// What a metric's number counts; outputs derive their unit texts and conversions from it.
+enum class Unit { days, hours, percent, count, code };
+
 struct MetricInfo {
     Metric id;
-    std::string_view name;         // "fn_days_left"
-    std::string_view unit;         // perfdata unit: "" or "%"
+    std::string_view name;  // "fn_days_left"
+    Unit unit;
     std::string_view description;  // for --help, Zabbix item names, Prometheus HELP
-    bool integer;                  // counts and codes
     // The fields it is computed from: it is unknown only when one of these is unknown.
     FieldSet sources;
+    // Where a value can lie (nullopt: unbounded on that side).
+    std::optional<double> min;
+    std::optional<double> max;
+    // Default thresholds in Nagios range syntax (common/range.hpp); empty: none.
+    std::string_view default_warning;
+    std::string_view default_critical;
+
+    // Counts and codes are whole numbers.
+    bool integer() const { return unit == Unit::count || unit == Unit::code; }
+    // The unit symbol after a value in performance data and tables: "%" or nothing.
+    std::string_view symbol() const { return unit == Unit::percent ? "%" : ""; }
 };
 const std::array<MetricInfo, metric_count>& all_metrics();
 const MetricInfo& metric_info(Metric m);

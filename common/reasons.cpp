@@ -79,21 +79,20 @@ std::string data_age_reason(const Register& r, double hours, TimePoint now) {
     return "no status update for " + one_decimal(hours) + " h (last " + last + ")";
 }
 
-// The unit a person reads after a value of `m`.
-std::string_view human_unit(Metric m) {
-    switch (m) {
-        case Metric::fn_days_left:
-        case Metric::ofd_block_days_left:
+// The unit a person reads after a value.
+std::string_view human_unit(Unit unit) {
+    switch (unit) {
+        case Unit::days:
             return " days";
-        case Metric::unsent_age_hours:
-        case Metric::data_age_hours:
-        case Metric::shift_open_hours:
+        case Unit::hours:
             return " h";
-        case Metric::fn_usage:
+        case Unit::percent:
             return "%";
-        default:
+        case Unit::count:
+        case Unit::code:
             return "";
     }
+    return "";
 }
 
 }  // namespace
@@ -133,8 +132,8 @@ std::string metric_reason(const Register& r, const Metrics& all, Metric m, doubl
             break;
     }
     const MetricInfo& info = metric_info(m);
-    const std::string number = info.integer ? format_number(value) : one_decimal(value);
-    return std::string(info.name) + " is " + number + std::string(human_unit(m));
+    const std::string number = info.integer() ? format_number(value) : one_decimal(value);
+    return std::string(info.name) + " is " + number + std::string(human_unit(info.unit));
 }
 
 }  // namespace kkt

@@ -44,17 +44,11 @@ State worse(State a, State b) {
 
 Thresholds Thresholds::defaults() {
     Thresholds t;
-    const auto set = [&t](Metric m, std::string_view warning, std::string_view critical) {
-        auto& slot = t.by_metric_[static_cast<std::size_t>(m)];
-        if (!warning.empty()) slot.warning = parse_range(warning);
-        if (!critical.empty()) slot.critical = parse_range(critical);
-    };
-    set(Metric::fn_days_left, "30:", "7:");
-    set(Metric::fn_usage, "80", "90");
-    set(Metric::unsent_age_hours, "24", "72");
-    set(Metric::shift_open_hours, "20", "23");
-    set(Metric::data_age_hours, "6", "24");
-    set(Metric::network_error, "0", "");
+    for (const MetricInfo& info : all_metrics()) {
+        auto& slot = t.by_metric_[static_cast<std::size_t>(info.id)];
+        if (!info.default_warning.empty()) slot.warning = parse_range(info.default_warning);
+        if (!info.default_critical.empty()) slot.critical = parse_range(info.default_critical);
+    }
     return t;
 }
 

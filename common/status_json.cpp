@@ -51,7 +51,7 @@ void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const Regist
         auto value = s.metrics.get(info.id);
         if (!value)
             o[info.name] = nullptr;
-        else if (info.integer)
+        else if (info.integer())
             o[info.name] = static_cast<std::int64_t>(std::llround(*value));
         else
             o[info.name] = round3(*value);

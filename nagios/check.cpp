@@ -122,7 +122,7 @@ std::vector<std::string> metric_lines(const RegisterStatus& s, TimePoint now) {
     for (const MetricInfo& info : all_metrics()) {
         const auto v = s.metrics.get(info.id);
         std::string line = std::string(info.name) + " = ";
-        line += v ? format_number(round3(*v)) + std::string(info.unit) + " (" +
+        line += v ? format_number(round3(*v)) + std::string(info.symbol()) + " (" +
                         metric_reason(s.reg, s.metrics, info.id, *v, now) + ")"
                   : std::string("unknown");
         lines.push_back(std::move(line));

@@ -8,36 +8,17 @@
 namespace kkt::nagios {
 namespace {
 
-struct Bounds {
-    std::optional<double> min;
-    std::optional<double> max;
-};
-
-// Where a metric's value can lie, for perfdata's min/max fields.
-Bounds bounds_of(Metric m) {
-    switch (m) {
-        case Metric::fn_days_left:
-            return {};
-        case Metric::fn_usage:
-            return {0.0, 100.0};
-        case Metric::ofd_block_days_left:
-            return {std::nullopt, ofd_block_days};
-        default:
-            return {0.0, std::nullopt};
-    }
-}
-
 PerfDatum metric_datum(std::string label, Metric m, std::optional<double> value,
                        const Thresholds& thresholds) {
     const MetricThresholds& t = thresholds.of(m);
-    const Bounds b = bounds_of(m);
+    const MetricInfo& info = metric_info(m);
     return PerfDatum{std::move(label),
                      value,
-                     std::string(metric_info(m).unit),
+                     std::string(info.symbol()),
                      t.warning ? t.warning->text : std::string(),
                      t.critical ? t.critical->text : std::string(),
-                     b.min,
-                     b.max};
+                     info.min,
+                     info.max};
 }
 
 PerfDatum count_datum(std::string label, std::size_t count) {

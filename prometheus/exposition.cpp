@@ -8,44 +8,81 @@
 namespace kkt::prometheus {
 namespace {
 
-constexpr double seconds_per_hour = 3600;
-constexpr double seconds_per_day = 86400;
+// HELP texts worded for the exported unit; a metric without one gets its description.
+struct FamilyHelp {
+    Metric metric;
+    std::string_view help;
+};
+constexpr FamilyHelp family_help[] = {
+    {Metric::fn_days_left,
+     "Time left before the fiscal storage (FN) expires, seconds; negative when expired"},
+    {Metric::fn_usage, "Fiscal storage (FN) memory used, percent"},
+    {Metric::unsent_docs, "Documents not yet confirmed by the OFD"},
+    {Metric::unsent_age_hours,
+     "Age of the oldest document not confirmed by the OFD, seconds; 0 when none"},
+    {Metric::ofd_block_days_left,
+     "Time left before the FN blocks for unsent documents (30-day OFD limit), seconds"},
+    {Metric::data_age_hours, "Time since the register last reported its status, seconds"},
+    {Metric::shift_open_hours,
+     "How long the current shift has been open (at least), seconds; 0 when closed"},
+    {Metric::network_error, "OFD link error code (networkErrorCode); 0 means no error"},
+    {Metric::signed_documents, "Documents signed by the current FN"},
+    {Metric::shift_number, "Current (or last closed) shift number"},
+    {Metric::shift_receipts, "Documents in the current (or last closed) shift"},
+};
 
-constexpr std::array<Family, metric_count> families = {{
-    {Metric::fn_days_left, "atol_kkt_fn_time_left_seconds", seconds_per_day,
-     "Time left before the fiscal storage (FN) expires, seconds; negative when expired "
-     "(fn_days_left)"},
-    {Metric::fn_usage, "atol_kkt_fn_usage", 1,
-     "Fiscal storage (FN) memory used, percent (fn_usage)"},
-    {Metric::unsent_docs, "atol_kkt_unsent_docs", 1,
-     "Documents not yet confirmed by the OFD (unsent_docs)"},
-    {Metric::unsent_age_hours, "atol_kkt_unsent_age_seconds", seconds_per_hour,
-     "Age of the oldest document not confirmed by the OFD, seconds; 0 when none "
-     "(unsent_age_hours)"},
-    {Metric::ofd_block_days_left, "atol_kkt_ofd_block_time_left_seconds", seconds_per_day,
-     "Time left before the FN blocks for unsent documents (30-day OFD limit), seconds "
-     "(ofd_block_days_left)"},
-    {Metric::data_age_hours, "atol_kkt_data_age_seconds", seconds_per_hour,
-     "Time since the register last reported its status, seconds (data_age_hours)"},
-    {Metric::shift_open_hours, "atol_kkt_shift_open_seconds", seconds_per_hour,
-     "How long the current shift has been open (at least), seconds; 0 when closed "
-     "(shift_open_hours)"},
-    {Metric::network_error, "atol_kkt_network_error_code", 1,
-     "OFD link error code (networkErrorCode); 0 means no error (network_error)"},
-    {Metric::signed_documents, "atol_kkt_signed_documents", 1,
-     "Documents signed by the current FN (signed_documents)"},
-    {Metric::shift_number, "atol_kkt_shift_number", 1,
-     "Current (or last closed) shift number (shift_number)"},
-    {Metric::shift_receipts, "atol_kkt_shift_receipts", 1,
-     "Documents in the current (or last closed) shift (shift_receipts)"},
-}};
-
-constexpr bool families_match_metrics() {
-    for (std::size_t i = 0; i < families.size(); ++i)
-        if (static_cast<std::size_t>(families[i].metric) != i) return false;
-    return true;
+bool ends_with(std::string_view text, std::string_view suffix) {
+    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
-static_assert(families_match_metrics(), "families must list metrics in enum order");
+
+// The family name by Prometheus conventions: times in seconds ("fn_days_left" ->
+// "atol_kkt_fn_time_left_seconds", "data_age_hours" -> "atol_kkt_data_age_seconds"), codes
+// named as codes.
+std::string family_name(const MetricInfo& info) {
+    std::string name(info.name);
+    const auto replace_suffix = [&name](std::string_view from, std::string_view to) {
+        if (!ends_with(name, from)) return false;
+        name.replace(name.size() - from.size(), from.size(), to);
+        return true;
+    };
+    switch (info.unit) {
+        case Unit::days:
+            if (!replace_suffix("_days_left", "_time_left_seconds") &&
+                !replace_suffix("_days", "_seconds"))
+                name += "_seconds";
+            break;
+        case Unit::hours:
+            if (!replace_suffix("_hours", "_seconds")) name += "_seconds";
+            break;
+        case Unit::code:
+            if (!ends_with(name, "_code")) name += "_code";
+            break;
+        case Unit::percent:
+        case Unit::count:
+            break;
+    }
+    return "atol_kkt_" + name;
+}
+
+double family_scale(Unit unit) {
+    switch (unit) {
+        case Unit::days:
+            return 86400;
+        case Unit::hours:
+            return 3600;
+        default:
+            return 1;
+    }
+}
+
+Family family_of(const MetricInfo& info) {
+    std::string help(info.description);
+    for (const FamilyHelp& h : family_help)
+        if (h.metric == info.id) help = h.help;
+    if (help == info.description && family_scale(info.unit) != 1) help += " (exported in seconds)";
+    return Family{info.id, family_name(info), family_scale(info.unit),
+                  help + " (" + std::string(info.name) + ")"};
+}
 
 void family_header(std::string& out, std::string_view name, std::string_view help) {
     out += "# HELP ";
@@ -124,7 +161,7 @@ std::string comment(std::string_view text) {
 
 // Seconds and percentages to the millisecond, counts and codes whole: no float noise.
 double exported(const Family& f, double value) {
-    if (metric_info(f.metric).integer) return std::round(value);
+    if (metric_info(f.metric).integer()) return std::round(value);
     return round3(value * f.scale);
 }
 
@@ -151,7 +188,12 @@ void scrape_header(std::string& out, bool up, const ScrapeInfo& info) {
 
 }  // namespace
 
-const std::array<Family, metric_count>& metric_families() {
+const std::vector<Family>& metric_families() {
+    static const std::vector<Family> families = [] {
+        std::vector<Family> out;
+        for (const MetricInfo& info : all_metrics()) out.push_back(family_of(info));
+        return out;
+    }();
     return families;
 }
 
@@ -196,7 +238,7 @@ std::string render_exposition(const std::vector<const RegisterStatus*>& register
                   "Register state by the thresholds: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN");
     for (const auto& [s, labels] : rows)
         sample(out, "atol_kkt_state", labels, static_cast<double>(s->evaluation.state));
-    for (const Family& f : families) {
+    for (const Family& f : metric_families()) {
         family_header(out, f.name, f.help);
         for (const auto& [s, labels] : rows)
             if (auto value = s->metrics.get(f.metric))

@@ -15,12 +15,12 @@ namespace kkt::prometheus {
 
 struct Family {
     Metric metric;
-    std::string_view name;  // "atol_kkt_fn_time_left_seconds"
-    double scale;           // core value × scale = exported value (86400 for days)
-    std::string_view help;
+    std::string name;  // "atol_kkt_fn_time_left_seconds"
+    double scale;      // core value × scale = exported value (86400 for days)
+    std::string help;
 };
-// One family per core metric, in the order of all_metrics().
-const std::array<Family, metric_count>& metric_families();
+// One family per core metric, in the order of all_metrics(), named and scaled from its unit.
+const std::vector<Family>& metric_families();
 
 // What the output says about the run itself.
 struct ScrapeInfo {

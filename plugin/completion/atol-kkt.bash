@@ -1,10 +1,14 @@
 # bash completion for atol-kkt and check_atol_kkt (installed as
 # share/bash-completion/completions/atol-kkt; check_atol_kkt is a link to it).
-# Commands and options come from the program's own --help, so they never drift from it;
-# metric names (for -w/-c) are listed here.
+# Commands, options and metric names come from the program's own --help, so they never drift
+# from it.
 
-_atol_kkt_metrics="fn_days_left fn_usage unsent_docs unsent_age_hours ofd_block_days_left
-data_age_hours shift_open_hours network_error signed_documents shift_number shift_receipts"
+# Metric names (for -w/-c): the "Metrics" section of the check's --help.
+_atol_kkt_metrics() {
+    local program=$1
+    [[ ${program##*/} == check_atol_kkt ]] || set -- "$program" check
+    "$@" --help 2>/dev/null | sed -n -E '/^Metrics/,/^$/s/^  ([a-z_]+) .*/\1/p'
+}
 
 # Options that take a value: the word after them is that value, not a command.
 _atol_kkt_takes_value() {
@@ -56,7 +60,7 @@ _atol_kkt() {
         -w | --warning | -c | --critical)
             # METRIC=RANGE: the metric, then the user types the range.
             compopt -o nospace 2>/dev/null
-            mapfile -t COMPREPLY < <(compgen -W "$_atol_kkt_metrics" -S "=" -- "$cur")
+            mapfile -t COMPREPLY < <(compgen -W "$(_atol_kkt_metrics "$program")" -S "=" -- "$cur")
             return ;;
         --config | --password-file | --ca-file | --output | --zabbix-config)
             compopt -o filenames 2>/dev/null

@@ -50,7 +50,7 @@ TEST(MetricTable, NamesUnitsAndOrder) {
         SCOPED_TRACE(names[i]);
         EXPECT_EQ(table[i].name, names[i]);
         EXPECT_EQ(static_cast<std::size_t>(table[i].id), i);
-        EXPECT_EQ(table[i].unit, table[i].id == Metric::fn_usage ? "%" : "");
+        EXPECT_EQ(table[i].symbol(), table[i].id == Metric::fn_usage ? "%" : "");
         EXPECT_FALSE(table[i].description.empty());
         EXPECT_EQ(kkt::metric_from_name(names[i]), table[i].id);
         EXPECT_EQ(kkt::metric_info(table[i].id).name, names[i]);
@@ -60,7 +60,7 @@ TEST(MetricTable, NamesUnitsAndOrder) {
 TEST(MetricTable, IntegerMetricsAreTheCountsAndCodes) {
     std::set<std::string_view> integers;
     for (const auto& info : kkt::all_metrics()) {
-        if (info.integer) integers.insert(info.name);
+        if (info.integer()) integers.insert(info.name);
     }
     EXPECT_EQ(integers,
               (std::set<std::string_view>{"unsent_docs", "network_error", "signed_documents",
