@@ -16,9 +16,9 @@ namespace {
 
 namespace http = boost::beast::http;
 
-constexpr std::string_view kAuthPath = "/api/auth/v1/gettoken";
-constexpr std::string_view kListPath = "/api/kkt/v1/cash-registers";
-constexpr std::size_t kMaxCredentialLength = 100;
+constexpr std::string_view auth_path = "/api/auth/v1/gettoken";
+constexpr std::string_view list_path = "/api/kkt/v1/cash-registers";
+constexpr std::size_t max_credential_length = 100;
 
 struct Route {
     Endpoint endpoint = Endpoint::other;
@@ -26,11 +26,11 @@ struct Route {
 };
 
 Route classify(std::string_view path) {
-    if (path == kAuthPath) return {Endpoint::auth, {}};
-    if (path == kListPath) return {Endpoint::list, {}};
-    if (path.starts_with(kListPath) && path.size() > kListPath.size() + 1 &&
-        path[kListPath.size()] == '/') {
-        const std::string_view serial = path.substr(kListPath.size() + 1);
+    if (path == auth_path) return {Endpoint::auth, {}};
+    if (path == list_path) return {Endpoint::list, {}};
+    if (path.starts_with(list_path) && path.size() > list_path.size() + 1 &&
+        path[list_path.size()] == '/') {
+        const std::string_view serial = path.substr(list_path.size() + 1);
         if (serial.find('/') == std::string_view::npos) return {Endpoint::get, serial};
     }
     return {Endpoint::other, {}};
@@ -68,8 +68,8 @@ Response handle_auth(const Request& request, EmulatorState& state) {
     if (!login || !pass || !login->is_string() || !pass->is_string()) {
         return api_error(400, 13, "Ошибка валидации: не переданы login и pass (строки)");
     }
-    if (character_count(login->get_string()) > kMaxCredentialLength ||
-        character_count(pass->get_string()) > kMaxCredentialLength) {
+    if (character_count(login->get_string()) > max_credential_length ||
+        character_count(pass->get_string()) > max_credential_length) {
         return api_error(400, 13, "Ошибка валидации: login и pass не длиннее 100 символов");
     }
     const Credentials& expected = state.credentials();
@@ -132,9 +132,9 @@ Response handle_list(const Request& request, std::string_view query, EmulatorSta
     }
 
     const auto fleet = state.fleet();
-    constexpr std::size_t kAll = std::numeric_limits<std::size_t>::max();
+    constexpr std::size_t unlimited = std::numeric_limits<std::size_t>::max();
     std::size_t first = offset.value_or(0);
-    std::size_t count = limit.value_or(kAll);
+    std::size_t count = limit.value_or(unlimited);
     switch (faults.paging.mode) {
         case PagingMode::honour:
             break;
@@ -142,7 +142,7 @@ Response handle_list(const Request& request, std::string_view query, EmulatorSta
             count = std::min(count, faults.paging.cap);
             break;
         case PagingMode::ignore:
-            first = 0, count = kAll;
+            first = 0, count = unlimited;
             break;
         case PagingMode::repeat:
             first = 0;
@@ -181,7 +181,7 @@ Response handle_get(const Request& request, std::string_view encoded_serial, Emu
     response.body.append_static(R"({"data":)");
     response.body.append_shared(fleet->storage(), fleet->element_text(*index));
     response.body.append(R"(,"_links":{"self":{"href":)" +
-                         json_quote(std::string(kListPath) + "/" + percent_encode(*serial)) +
+                         json_quote(std::string(list_path) + "/" + percent_encode(*serial)) +
                          "}}}");
     if (matches(faults.body_fault_path, Endpoint::get)) apply_body_faults(response, faults);
     return response;

@@ -5,7 +5,7 @@
 namespace emu {
 namespace {
 
-constexpr double kMiB = 1024.0 * 1024.0;
+constexpr double bytes_per_mib = 1024.0 * 1024.0;
 
 // Invalid JSON that still looks like the real thing: a key separator turned into ';'.
 std::string malformed(std::string text) {
@@ -17,12 +17,12 @@ std::string malformed(std::string text) {
 
 // Invalid UTF-8 (a broken 2-byte sequence and a 0xFF) inside a string that clients read.
 std::string with_invalid_utf8(std::string text) {
-    static constexpr std::string_view kBad = "\xC3\x28\xFF";
-    static constexpr std::string_view kAddress = R"("fiscalStoragePaymentAddress":")";
-    if (const auto at = text.find(kAddress); at != std::string::npos) {
-        text.insert(at + kAddress.size(), kBad);
+    static constexpr std::string_view invalid_utf8 = "\xC3\x28\xFF";
+    static constexpr std::string_view address_key = R"("fiscalStoragePaymentAddress":")";
+    if (const auto at = text.find(address_key); at != std::string::npos) {
+        text.insert(at + address_key.size(), invalid_utf8);
     } else if (const auto brace = text.find('{'); brace != std::string::npos) {
-        text.insert(brace + 1, R"("note":")" + std::string(kBad) + R"(",)");
+        text.insert(brace + 1, R"("note":")" + std::string(invalid_utf8) + R"(",)");
     }
     return text;
 }
@@ -40,7 +40,7 @@ void apply_body_faults(Response& response, const Faults& faults) {
             response.body = Body{};
             response.body.append(std::move(text));
         }
-        const auto wanted = static_cast<std::size_t>(faults.oversize_mib * kMiB);
+        const auto wanted = static_cast<std::size_t>(faults.oversize_mib * bytes_per_mib);
         if (wanted > response.body.size() && response.body.size() > 0) {
             // Whitespace before the closing bracket keeps the JSON valid and its content equal.
             const std::size_t size = response.body.size();

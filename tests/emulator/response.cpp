@@ -10,20 +10,20 @@
 namespace emu {
 namespace {
 
-constexpr std::size_t kSpaceBlock = 1 << 20;
+constexpr std::size_t space_block_size = 1 << 20;
 
 const std::shared_ptr<const std::string>& space_block() {
-    static const auto block = std::make_shared<const std::string>(kSpaceBlock, ' ');
+    static const auto block = std::make_shared<const std::string>(space_block_size, ' ');
     return block;
 }
 
 std::string error_id() {
     thread_local std::mt19937_64 random{std::random_device{}()};
-    static constexpr char kHex[] = "0123456789abcdef";
+    static constexpr char hex_digits[] = "0123456789abcdef";
     std::string id;
     for (int i = 0; i < 32; ++i) {
         if (i == 8 || i == 12 || i == 16 || i == 20) id += '-';
-        id += kHex[random() & 0xF];
+        id += hex_digits[random() & 0xF];
     }
     return id;
 }
@@ -48,7 +48,7 @@ void Body::append_shared(std::shared_ptr<const void> owner, std::string_view byt
 
 void Body::append_spaces(std::size_t count) {
     while (count > 0) {
-        const std::size_t n = std::min(count, kSpaceBlock);
+        const std::size_t n = std::min(count, space_block_size);
         append_shared(space_block(), std::string_view(*space_block()).substr(0, n));
         count -= n;
     }

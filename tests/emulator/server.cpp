@@ -31,8 +31,8 @@ using TlsStream = boost::beast::ssl_stream<tcp::socket>;
 using error_code = boost::system::error_code;
 
 std::atomic<bool> g_verbose{false};
-constexpr std::uint64_t kMaxRequestBody = 1ULL << 30;  // POST /_emulator/fleet can be big
-constexpr std::size_t kSlowBodyChunks = 20;
+constexpr std::uint64_t max_request_body = 1ULL << 30;  // POST /_emulator/fleet can be big
+constexpr std::size_t slow_body_chunks = 20;
 
 // One connection; Stream is tcp::socket (HTTP) or TlsStream (HTTPS, handshake first).
 template <class Stream>
@@ -64,7 +64,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   private:
     void read() {
         parser_.emplace();
-        parser_->body_limit(kMaxRequestBody);
+        parser_->body_limit(max_request_body);
         http::async_read_header(socket_, buffer_, *parser_,
                                 [self = this->shared_from_this()](error_code error, std::size_t) {
                                     self->on_header(error);
@@ -78,8 +78,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         std::string expect(parser_->get()[http::field::expect]);
         for (char& c : expect) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         if (expect == "100-continue") {
-            static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-            return write({asio::buffer(kContinue.data(), kContinue.size())},
+            static constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
+            return write({asio::buffer(continue_response.data(), continue_response.size())},
                          [this] { read_body(); });
         }
         read_body();
@@ -137,7 +137,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
             return write(std::move(buffers), [this] { finish(); });
         }
         const std::size_t size = response_.body.size();
-        chunks_ = std::min(kSlowBodyChunks, size);
+        chunks_ = std::min(slow_body_chunks, size);
         chunk_size_ = chunks_ == 0 ? 0 : (size + chunks_ - 1) / chunks_;
         sent_ = 0;
         write(std::move(buffers), [this] { write_slow_chunk(); });

@@ -42,7 +42,7 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
 }
 
 std::string percent_encode(std::string_view text) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
+    static constexpr char hex_digits[] = "0123456789ABCDEF";
     std::string out;
     for (const char c : text) {
         const auto byte = static_cast<unsigned char>(c);
@@ -50,8 +50,8 @@ std::string percent_encode(std::string_view text) {
             out += c;
         } else {
             out += '%';
-            out += kHex[byte >> 4];
-            out += kHex[byte & 0xF];
+            out += hex_digits[byte >> 4];
+            out += hex_digits[byte & 0xF];
         }
     }
     return out;

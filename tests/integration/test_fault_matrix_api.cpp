@@ -27,7 +27,7 @@ json::object new_register(int i) {
     return {{"serialNumber", "0099900000000" + std::to_string(i)},
             {"fiscalStorageExpiration", "2027-11-28T21:00:00+00:00"},
             {"fiscalStoragePercentageUse", 5.5},
-            {"timestamp", kFleetNow},
+            {"timestamp", fleet_now},
             {"isShiftOpened", false},
             {"shiftNumber", 1},
             {"networkErrorCode", 0}};

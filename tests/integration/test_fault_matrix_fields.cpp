@@ -17,7 +17,7 @@ namespace {
 
 namespace json = boost::json;
 
-// Healthy at kFleetNow under the default thresholds (an open shift, 3 documents unsent for
+// Healthy at fleet_now under the default thresholds (an open shift, 3 documents unsent for
 // 3.2 h), so any state but OK comes from the wrong field.
 json::object healthy_register(const std::string& serial) {
     return json::parse(R"({"serialNumber":")" + serial + R"(",
@@ -104,7 +104,7 @@ class FieldFaults : public ::testing::Test {
     }
 
     RunResult run(std::vector<std::string> args, bool check) {
-        const Env env{{"ATOL_KKT_NOW", kFleetNow}};
+        const Env env{{"ATOL_KKT_NOW", fleet_now}};
         return check ? check_atol_kkt(*emulator, home, args, env)
                      : atol_kkt(*emulator, home, args, env);
     }

@@ -17,7 +17,7 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr const char* kNote = "[TLS not verified]";
+constexpr const char* unverified_note = "[TLS not verified]";
 
 class TlsFaults : public ::testing::Test {
   protected:
@@ -33,7 +33,7 @@ class TlsFaults : public ::testing::Test {
     // An HTTPS emulator with the CA-signed or the self-signed certificate.
     static std::unique_ptr<Emulator> https_emulator(bool self_signed) {
         const auto& c = *certificates;
-        std::vector<std::string> args{"--registers", "30", "--seed", "5", "--now", kFleetNow};
+        std::vector<std::string> args{"--registers", "30", "--seed", "5", "--now", fleet_now};
         const auto tls = self_signed ? tls_emulator_args(c.self_signed_cert, c.self_signed_key)
                                      : tls_emulator_args(c.server_cert, c.server_key);
         args.insert(args.end(), tls.begin(), tls.end());
@@ -121,9 +121,9 @@ TEST_F(TlsFaults, CaFilePasses) {
     const RunResult l = list(*e, args);
     ASSERT_EQ(l.exit_code, 0) << l.err;
     EXPECT_EQ(json::parse(l.out).as_array().size(), 30u);
-    EXPECT_EQ(l.err.find(kNote), std::string::npos) << l.err;
+    EXPECT_EQ(l.err.find(unverified_note), std::string::npos) << l.err;
     const RunResult table = list(*e, args, /*json=*/false);
-    EXPECT_EQ(table.out.find(kNote), std::string::npos) << table.out;
+    EXPECT_EQ(table.out.find(unverified_note), std::string::npos) << table.out;
     const RunResult c = check(*e, args);
     EXPECT_EQ(c.exit_code, 2);
     EXPECT_EQ(c.out.rfind("ATOL KKT CRITICAL - 10 critical, 2 warning, 18 ok of 30 registers "

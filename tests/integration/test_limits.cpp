@@ -18,14 +18,14 @@ std::string repeat(const std::string& unit, std::size_t times) {
     return text;
 }
 
-const std::string kLogin100 = repeat("l", 100);
-const std::string kPassword100 = repeat("п", 100);  // 100 characters, 200 bytes of UTF-8
+const std::string login_100_chars = repeat("l", 100);
+const std::string password_100_chars = repeat("п", 100);  // 100 characters, 200 bytes of UTF-8
 
 class Limits : public ::testing::Test {
   protected:
     Limits()
-        : emulator({"--registers", "5", "--login", kLogin100, "--password-file",
-                    files.write("emulator-password", kPassword100 + "\n")}) {}
+        : emulator({"--registers", "5", "--login", login_100_chars, "--password-file",
+                    files.write("emulator-password", password_100_chars + "\n")}) {}
 
     // `list` and the check with `args` and `env`: both refused with `message`, nothing sent.
     void expect_refused(const std::string& what, const std::vector<std::string>& args,
@@ -53,26 +53,27 @@ class Limits : public ::testing::Test {
 };
 
 TEST_F(Limits, LoginOver100CharactersIsRefusedBeforeSending) {
-    expect_refused("login of 101 characters", {"-l", kLogin100 + "x"},
+    expect_refused("login of 101 characters", {"-l", login_100_chars + "x"},
                    "the login is longer than 100 characters");
 }
 
 TEST_F(Limits, PasswordOver100CharactersIsRefusedBeforeSendingFromEverySource) {
-    const std::string password = kPassword100 + "x";
+    const std::string password = password_100_chars + "x";
     const std::string message = "the password is longer than 100 characters";
     expect_refused("password of 101 characters (`--password-file`)",
-                   {"-l", kLogin100, "--password-file", files.write("long", password + "\n")},
+                   {"-l", login_100_chars, "--password-file", files.write("long", password + "\n")},
                    message);
-    expect_refused("password of 101 characters (`ATOL_KKT_PASSWORD`)", {"-l", kLogin100}, message,
-                   {{"ATOL_KKT_PASSWORD", password}});
-    expect_refused("password of 101 characters (config `password =`)",
-                   {"-l", kLogin100, "--config", files.write("a.conf", "password = " + password)},
-                   message);
+    expect_refused("password of 101 characters (`ATOL_KKT_PASSWORD`)", {"-l", login_100_chars},
+                   message, {{"ATOL_KKT_PASSWORD", password}});
+    expect_refused(
+        "password of 101 characters (config `password =`)",
+        {"-l", login_100_chars, "--config", files.write("a.conf", "password = " + password)},
+        message);
 }
 
 TEST_F(Limits, ExactlyOneHundredCharactersPass) {
-    const RunResult list = atol_kkt(emulator, home, {"list", "--json", "-l", kLogin100},
-                                    {{"ATOL_KKT_PASSWORD", kPassword100}});
+    const RunResult list = atol_kkt(emulator, home, {"list", "--json", "-l", login_100_chars},
+                                    {{"ATOL_KKT_PASSWORD", password_100_chars}});
     EXPECT_EQ(list.exit_code, 0) << list.err;
     EXPECT_EQ(emulator.stats().at("tokens_issued").as_int64(), 1);
 }

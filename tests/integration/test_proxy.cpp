@@ -20,7 +20,7 @@ namespace {
 
 namespace json = boost::json;
 
-// The check of the fleet every emulator here serves (30 registers, seed 5, kFleetNow).
+// The check of the fleet every emulator here serves (30 registers, seed 5, fleet_now).
 constexpr const char* fleet_summary =
     "ATOL KKT CRITICAL - 10 critical, 2 warning, 18 ok of 30 registers [test mode] | ";
 
@@ -41,7 +41,7 @@ class Proxy : public ::testing::Test {
     }
 
     static std::unique_ptr<Emulator> emulator(bool https) {
-        std::vector<std::string> args{"--registers", "30", "--seed", "5", "--now", kFleetNow};
+        std::vector<std::string> args{"--registers", "30", "--seed", "5", "--now", fleet_now};
         if (https) {
             const auto tls = tls_emulator_args(certificates->server_cert, certificates->server_key);
             args.insert(args.end(), tls.begin(), tls.end());

@@ -34,12 +34,12 @@ namespace json = boost::json;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-constexpr int kWaves = 4;
-constexpr int kRunsPerWave = 50;
-constexpr unsigned kSeed = 20261128;  // the kill schedule: the same every time
+constexpr int wave_count = 4;
+constexpr int runs_per_wave = 50;
+constexpr unsigned kill_schedule_seed = 20261128;  // the kill schedule: the same every time
 
 enum class Kind { list, check, uncached_list };
-constexpr Kind kKinds[] = {Kind::list, Kind::check, Kind::uncached_list};
+constexpr Kind run_kinds[] = {Kind::list, Kind::check, Kind::uncached_list};
 
 const char* name_of(Kind kind) {
     switch (kind) {
@@ -146,7 +146,7 @@ struct Expected {
 class Races : public ::testing::Test {
   protected:
     Races()
-        : emulator({"--registers", "300", "--seed", "7", "--now", kFleetNow, "--token-ttl", "5",
+        : emulator({"--registers", "300", "--seed", "7", "--now", fleet_now, "--token-ttl", "5",
                     "--threads", "4"}) {
         check_link = race_home.path() + "/check_atol_kkt";
         fs::create_symlink(ATOL_KKT_BIN, check_link);
@@ -189,7 +189,7 @@ class Races : public ::testing::Test {
 TEST_F(Races, TwoHundredRunsWithRandomKillsNeverReadACorruptCacheNorReportAWrongState) {
     const json::array fleet = emulator_fleet(emulator);
     const json::array moved = shifts_moved_on(fleet);
-    std::mt19937 random(kSeed);
+    std::mt19937 random(kill_schedule_seed);
     std::bernoulli_distribution killed(0.4);
     // 50 runs at once on 2 cores take 0.1-1 s: kills land anywhere from start-up to the writes.
     std::uniform_int_distribution<int> kill_ms(1, 1000);
@@ -201,7 +201,7 @@ TEST_F(Races, TwoHundredRunsWithRandomKillsNeverReadACorruptCacheNorReportAWrong
     ASSERT_EQ(mkdir(cache_dir.c_str(), 0700), 0);
     MidWriteKiller write_killer(cache_dir);
     const auto start = std::chrono::steady_clock::now();
-    for (int wave = 0; wave < kWaves; ++wave) {
+    for (int wave = 0; wave < wave_count; ++wave) {
         emulator.set_fleet(json::serialize(wave % 2 == 0 ? fleet : moved));
         emulator.expire_tokens();  // every wave starts with a token refresh race
         const Expected expected = reference_wave(wave);
@@ -209,8 +209,8 @@ TEST_F(Races, TwoHundredRunsWithRandomKillsNeverReadACorruptCacheNorReportAWrong
 
         std::vector<Launch> launches;
         std::vector<Kind> kinds;
-        for (int i = 0; i < kRunsPerWave; ++i) {
-            const Kind kind = kKinds[i % 4 == 3 ? 1 : i % 4 == 2 ? 2 : 0];  // 2 list : 1 : 1
+        for (int i = 0; i < runs_per_wave; ++i) {
+            const Kind kind = run_kinds[i % 4 == 3 ? 1 : i % 4 == 2 ? 2 : 0];  // 2 list : 1 : 1
             Launch launch{kind == Kind::check ? check_link : std::string(ATOL_KKT_BIN),
                           args_of(kind), env_at(race_home, wave), std::nullopt};
             if (killed(random)) launch.kill_after = std::chrono::milliseconds(kill_ms(random));
@@ -220,7 +220,7 @@ TEST_F(Races, TwoHundredRunsWithRandomKillsNeverReadACorruptCacheNorReportAWrong
         }
         std::vector<int> pids(launches.size());
         const auto results =
-            run_concurrently(launches, kRunsPerWave, 120s, [&](std::size_t i, int pid) {
+            run_concurrently(launches, runs_per_wave, 120s, [&](std::size_t i, int pid) {
                 pids[i] = pid;
                 write_killer.allow(pid);
             });
@@ -265,7 +265,7 @@ TEST_F(Races, TwoHundredRunsWithRandomKillsNeverReadACorruptCacheNorReportAWrong
     // And a healthy run after it reads it: the last wave's list, from the cache.
     const auto fetches = emulator.stats().at("list_fetches").as_int64();
     const RunResult after = atol_kkt(emulator, race_home, args_of(Kind::list),
-                                     {{"ATOL_KKT_NOW", fleet_time(2 * (kWaves - 1))}});
+                                     {{"ATOL_KKT_NOW", fleet_time(2 * (wave_count - 1))}});
     EXPECT_EQ(after.out, last_wave_list);
     EXPECT_EQ(emulator.stats().at("list_fetches").as_int64(), fetches)
         << "the run after the races did not read the cached list";
@@ -277,7 +277,7 @@ TEST_F(Races, TwoHundredRunsWithRandomKillsNeverReadACorruptCacheNorReportAWrong
         fs::last_write_time(entry.path(), fs::file_time_type::clock::now() - 2min);
     }
     const RunResult cleaner = atol_kkt(emulator, race_home, args_of(Kind::list),
-                                       {{"ATOL_KKT_NOW", fleet_time(2 * kWaves)}});
+                                       {{"ATOL_KKT_NOW", fleet_time(2 * wave_count)}});
     EXPECT_EQ(cleaner.exit_code, 0) << cleaner.err;
     const CacheInspection cleaned = inspect_cache(cache_dir);
     EXPECT_TRUE(cleaned.consistent()) << cleaned.summary();
@@ -287,16 +287,16 @@ TEST_F(Races, TwoHundredRunsWithRandomKillsNeverReadACorruptCacheNorReportAWrong
     std::string outcome_text;
     for (const auto& [what, count] : outcomes)
         outcome_text += (outcome_text.empty() ? "" : "; ") + std::to_string(count) + " " + what;
-    std::cout << "races: " << runs << " runs in " << kWaves << " waves of " << kRunsPerWave << ", "
-              << kills_sent << " kills scheduled, " << kills_landed << " landed, "
+    std::cout << "races: " << runs << " runs in " << wave_count << " waves of " << runs_per_wave
+              << ", " << kills_sent << " kills scheduled, " << kills_landed << " landed, "
               << write_kills_landed << " killed mid-write, " << exact << " exact, "
               << cache.temp_leftovers << " temp files of killed writers, "
               << stats.at("tokens_issued").as_int64() << " tokens issued, "
               << stats.at("list_fetches").as_int64() << " list fetches, " << elapsed.count()
               << " ms\n"
               << outcome_text << "\n";
-    report_row({std::to_string(runs) + " runs on one cache dir, " + std::to_string(kWaves) +
-                    " waves of " + std::to_string(kRunsPerWave) +
+    report_row({std::to_string(runs) + " runs on one cache dir, " + std::to_string(wave_count) +
+                    " waves of " + std::to_string(runs_per_wave) +
                     " at once (list, check, uncached list); tokens expired each wave and after "
                     "5 s, list stale each wave, shifts changed between waves",
                 std::to_string(kills_sent) + " SIGKILLs at random 1-1000 ms, " +

@@ -23,9 +23,9 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-constexpr const char* kLogin = "kkt-secrets-login";
-constexpr const char* kSerial = "00106710186412";  // register 0 of every generated fleet
-constexpr const char* kStrace = "/usr/bin/strace";
+constexpr const char* secrets_login = "kkt-secrets-login";
+constexpr const char* register0_serial = "00106710186412";  // register 0 of every generated fleet
+constexpr const char* strace_path = "/usr/bin/strace";
 
 std::string random_secret(const char* prefix) {
     std::random_device random;
@@ -52,12 +52,12 @@ std::vector<Command> every_command() {
     return {
         {"list", {"list"}},
         {"list --json", {"list", "--json"}},
-        {"get", {"get", kSerial}},
+        {"get", {"get", register0_serial}},
         {"check_atol_kkt", {}, true, -1},
         {"atol-kkt check", {"check"}, false, -1},
         {"zabbix discovery", {"zabbix", "discovery"}},
         {"zabbix registers", {"zabbix", "registers"}},
-        {"zabbix get", {"zabbix", "get", kSerial, "fn_days_left"}},
+        {"zabbix get", {"zabbix", "get", register0_serial, "fn_days_left"}},
         {"prometheus", {"prometheus"}},
         // Nothing listens there: the error path, with the credentials loaded.
         {"zabbix send",
@@ -78,7 +78,7 @@ class Secrets : public ::testing::Test {
   protected:
     Secrets()
         : password(random_secret("Pw-")),
-          emulator({"--registers", "5", "--login", kLogin, "--password-file",
+          emulator({"--registers", "5", "--login", secrets_login, "--password-file",
                     files.write("emulator-password", password + "\n")}) {}
 
     std::vector<Source> sources() const {
@@ -94,7 +94,7 @@ class Secrets : public ::testing::Test {
     RunResult run(const Command& command, const Source& source,
                   std::vector<std::string> extra = {"-vvv"}) {
         std::vector<std::string> args = command.args;
-        args.insert(args.end(), {"-l", kLogin});
+        args.insert(args.end(), {"-l", secrets_login});
         args.insert(args.end(), source.args.begin(), source.args.end());
         args.insert(args.end(), extra.begin(), extra.end());
         return command.as_check ? check_atol_kkt(emulator, home, args, source.env)
@@ -184,7 +184,7 @@ TEST_F(Secrets, NeverInTheProcessArgv) {
     emulator.set_faults({{"latency_ms", 400}});
     std::vector<Launch> launches;
     for (const Source& source : sources()) {
-        std::vector<std::string> args{"list", "-l", kLogin, "-vvv", "--cache-ttl", "0"};
+        std::vector<std::string> args{"list", "-l", secrets_login, "-vvv", "--cache-ttl", "0"};
         args.insert(args.end(), source.args.begin(), source.args.end());
         Env env{{"HOME", home.path()},
                 {"ATOL_KKT_BASE_URL", emulator.url()},
@@ -206,8 +206,8 @@ TEST_F(Secrets, NeverInTheProcessArgv) {
 
 // The program starts no process: strace sees exactly one execve, its own.
 TEST_F(Secrets, TheProgramStartsNoProcess) {
-    ASSERT_EQ(access(kStrace, X_OK), 0)
-        << kStrace << " is not installed (scripts/setup.sh --tests installs strace)";
+    ASSERT_EQ(access(strace_path, X_OK), 0)
+        << strace_path << " is not installed (scripts/setup.sh --tests installs strace)";
     const Source source = sources().front();
     for (const Command& command : every_command()) {
         emulator.expire_tokens();
@@ -221,9 +221,9 @@ TEST_F(Secrets, TheProgramStartsNoProcess) {
             args.push_back(ATOL_KKT_BIN);
         }
         args.insert(args.end(), command.args.begin(), command.args.end());
-        args.insert(args.end(), {"-l", kLogin, "-vvv"});
+        args.insert(args.end(), {"-l", secrets_login, "-vvv"});
         args.insert(args.end(), source.args.begin(), source.args.end());
-        const RunResult r = run_program(kStrace, args,
+        const RunResult r = run_program(strace_path, args,
                                         {{"HOME", home.path()},
                                          {"ATOL_KKT_BASE_URL", emulator.url()},
                                          {"ATOL_KKT_CACHE_DIR", cache()}});
@@ -266,7 +266,7 @@ TEST_F(Secrets, RefusalsNeverEchoTheSecret) {
     }
     // Wrong credentials: the server's refusal, not our password.
     emulator.expire_tokens();
-    const RunResult wrong = atol_kkt(emulator, home, {"list", "-l", kLogin, "-vvv"},
+    const RunResult wrong = atol_kkt(emulator, home, {"list", "-l", secrets_login, "-vvv"},
                                      {{"ATOL_KKT_PASSWORD", password + "-wrong"}});
     EXPECT_EQ(wrong.exit_code, 1);
     EXPECT_NE(wrong.err.find("ATOL error 12"), std::string::npos) << wrong.err;

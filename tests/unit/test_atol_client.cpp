@@ -19,12 +19,12 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-const std::string kBase = "http://emu.test/api";
-const std::string kAuthUrl = kBase + "/auth/v1/gettoken";
-const std::string kAuthLine = "POST " + kAuthUrl;
+const std::string base_url = "http://emu.test/api";
+const std::string auth_url = base_url + "/auth/v1/gettoken";
+const std::string auth_request_line = "POST " + auth_url;
 
 std::string list_line(std::size_t limit, std::size_t offset) {
-    return "GET " + kBase + "/kkt/v1/cash-registers?limit=" + std::to_string(limit) +
+    return "GET " + base_url + "/kkt/v1/cash-registers?limit=" + std::to_string(limit) +
            "&offset=" + std::to_string(offset);
 }
 
@@ -142,7 +142,7 @@ class AtolClientTest : public ::testing::Test {
         return AtolClient(http, options, &store, clock);
     }
 
-    AtolClientOptions options{.base_url = kBase + "//", .login = "user", .password = "secret"};
+    AtolClientOptions options{.base_url = base_url + "//", .login = "user", .password = "secret"};
     FakeTransport http;
     FakeTokenStore store;
     FixedClock clock{TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 11 / 28))};
@@ -156,8 +156,9 @@ TEST_F(AtolClientTest, HonouredPagingReadsEveryPageUntilAnEmptyOne) {
     auto client = make_client(2);
     const json::array registers = client.list_registers(deadline);
     EXPECT_EQ(serials_of(registers), fleet(5));
-    EXPECT_EQ(http.lines(), (std::vector<std::string>{kAuthLine, list_line(2, 0), list_line(2, 2),
-                                                      list_line(2, 4), list_line(2, 5)}));
+    EXPECT_EQ(http.lines(),
+              (std::vector<std::string>{auth_request_line, list_line(2, 0), list_line(2, 2),
+                                        list_line(2, 4), list_line(2, 5)}));
     EXPECT_EQ(client.stats().list_pages, 4u);
     EXPECT_EQ(client.stats().auth_requests, 1u);
     EXPECT_EQ(client.stats().requests, 5u);
@@ -167,8 +168,9 @@ TEST_F(AtolClientTest, ServerCappingBelowLimitAdvancesByItemsReceived) {
     http.handler = list_server(fleet(7), Paging::capped, 3);
     auto client = make_client(10);
     EXPECT_EQ(serials_of(client.list_registers(deadline)), fleet(7));
-    EXPECT_EQ(http.lines(), (std::vector<std::string>{kAuthLine, list_line(10, 0), list_line(10, 3),
-                                                      list_line(10, 6), list_line(10, 7)}));
+    EXPECT_EQ(http.lines(),
+              (std::vector<std::string>{auth_request_line, list_line(10, 0), list_line(10, 3),
+                                        list_line(10, 6), list_line(10, 7)}));
 }
 
 TEST_F(AtolClientTest, ServerIgnoringOffsetStopsAtTheRepeatedPageWithoutDuplicates) {
@@ -176,14 +178,14 @@ TEST_F(AtolClientTest, ServerIgnoringOffsetStopsAtTheRepeatedPageWithoutDuplicat
     auto client = make_client(3);
     EXPECT_EQ(serials_of(client.list_registers(deadline)), fleet(3));
     EXPECT_EQ(http.lines(),
-              (std::vector<std::string>{kAuthLine, list_line(3, 0), list_line(3, 3)}));
+              (std::vector<std::string>{auth_request_line, list_line(3, 0), list_line(3, 3)}));
 }
 
 TEST_F(AtolClientTest, OversizedPageMeansPagingIgnoredAndIsTheCompleteList) {
     http.handler = list_server(fleet(7), Paging::ignored);
     auto client = make_client(3);
     EXPECT_EQ(serials_of(client.list_registers(deadline)), fleet(7));
-    EXPECT_EQ(http.lines(), (std::vector<std::string>{kAuthLine, list_line(3, 0)}));
+    EXPECT_EQ(http.lines(), (std::vector<std::string>{auth_request_line, list_line(3, 0)}));
 }
 
 TEST_F(AtolClientTest, MorePagesThanTheCapIsAnErrorNotATruncatedList) {
@@ -195,8 +197,9 @@ TEST_F(AtolClientTest, MorePagesThanTheCapIsAnErrorNotATruncatedList) {
     } catch (const ProtocolError& e) {
         EXPECT_STREQ(e.what(), "register list did not end after 3 pages");
     }
-    EXPECT_EQ(http.lines(), (std::vector<std::string>{kAuthLine, list_line(2, 0), list_line(2, 2),
-                                                      list_line(2, 4), list_line(2, 6)}));
+    EXPECT_EQ(http.lines(),
+              (std::vector<std::string>{auth_request_line, list_line(2, 0), list_line(2, 2),
+                                        list_line(2, 4), list_line(2, 6)}));
 }
 
 TEST_F(AtolClientTest, ExactlyTheCapOfPagesEndsWithAnEmptyPage) {
@@ -246,7 +249,7 @@ TEST_F(AtolClientTest, AuthRequestSendsLoginAndPassAsJson) {
 
     const HttpRequest& auth = http.requests.at(0);
     EXPECT_EQ(auth.method, "POST");
-    EXPECT_EQ(auth.url, kAuthUrl);
+    EXPECT_EQ(auth.url, auth_url);
     EXPECT_EQ(json::parse(auth.body),
               (json::value(json::object{{"login", "вход"}, {"pass", R"(pa"ss\word)"}})));
     EXPECT_NE(std::find(auth.headers.begin(), auth.headers.end(),
@@ -285,7 +288,7 @@ TEST_F(AtolClientTest, Http401ReauthenticatesOnceAndRepeatsTheRequest) {
                    reply(200, "[]")};
     auto client = make_client();
     EXPECT_EQ(serials_of(client.list_registers(deadline)), (std::vector<std::string>{"A"}));
-    EXPECT_EQ(http.lines(), (std::vector<std::string>{list_line(1000, 0), kAuthLine,
+    EXPECT_EQ(http.lines(), (std::vector<std::string>{list_line(1000, 0), auth_request_line,
                                                       list_line(1000, 0), list_line(1000, 1)}));
     EXPECT_EQ(http.requests[0].headers.at(0), "Token: old");
     EXPECT_EQ(http.requests[2].headers.at(0), "Token: new");
@@ -301,8 +304,8 @@ TEST_F(AtolClientTest, TokenRejectedMidPagingReauthenticatesAndResumesAtThatPage
     EXPECT_EQ(serials_of(client.list_registers(deadline)),
               (std::vector<std::string>{"A", "B", "C"}));
     EXPECT_EQ(http.lines(),
-              (std::vector<std::string>{kAuthLine, list_line(2, 0), list_line(2, 2), kAuthLine,
-                                        list_line(2, 2), list_line(2, 3)}));
+              (std::vector<std::string>{auth_request_line, list_line(2, 0), list_line(2, 2),
+                                        auth_request_line, list_line(2, 2), list_line(2, 3)}));
     EXPECT_EQ(client.stats().auth_requests, 2u);
     EXPECT_EQ(store.token, "t2");
 }
@@ -316,7 +319,7 @@ TEST_F(AtolClientTest, ExpiredTokenCodeInAnyStatusReauthenticates) {
             http.script = {error_reply(status, code, "Переданный токен не активен"),
                            token_reply("new"), reply(200, "[]")};
             make_client().list_registers(deadline);
-            EXPECT_EQ(http.lines(), (std::vector<std::string>{list_line(1000, 0), kAuthLine,
+            EXPECT_EQ(http.lines(), (std::vector<std::string>{list_line(1000, 0), auth_request_line,
                                                               list_line(1000, 0)}));
         }
     }
@@ -376,7 +379,7 @@ TEST_F(AtolClientTest, AuthServerOutageIsAnApiErrorNotAnAuthError) {
     } catch (const AuthError& e) {
         FAIL() << "reported as bad credentials: " << e.what();
     } catch (const ApiError& e) {
-        EXPECT_EQ(std::string(e.what()), "authentication failed: HTTP 502 from " + kAuthUrl);
+        EXPECT_EQ(std::string(e.what()), "authentication failed: HTTP 502 from " + auth_url);
     }
 }
 
@@ -427,9 +430,9 @@ TEST_F(AtolClientTest, NonJsonErrorBodyNamesStatusAndUrlWithoutQuery) {
         make_client().list_registers(deadline);
         FAIL() << "no exception";
     } catch (const ApiError& e) {
-        EXPECT_STREQ(
-            e.what(),
-            ("HTTP 503 from " + kBase + "/kkt/v1/cash-registers" + " (retry after 30 s)").c_str());
+        EXPECT_STREQ(e.what(), ("HTTP 503 from " + base_url + "/kkt/v1/cash-registers" +
+                                " (retry after 30 s)")
+                                   .c_str());
         EXPECT_EQ(e.code(), std::nullopt);
         EXPECT_EQ(e.http_status(), 503);
     }
@@ -466,7 +469,7 @@ TEST_F(AtolClientTest, SingleRegisterIsPathEncodedWithHalAccept) {
     const Register r = make_client().get_register("  00 1/2\t", deadline);
     EXPECT_EQ(r.serial_number, "00 1/2");
     ASSERT_EQ(http.requests.size(), 1u);
-    EXPECT_EQ(http.requests[0].url, kBase + "/kkt/v1/cash-registers/00%201%2F2");
+    EXPECT_EQ(http.requests[0].url, base_url + "/kkt/v1/cash-registers/00%201%2F2");
     EXPECT_EQ(http.requests[0].headers,
               (std::vector<std::string>{"Token: t", "Content-Type: application/json; charset=utf-8",
                                         "Accept: application/hal+json"}));

@@ -17,8 +17,8 @@ using namespace std::chrono_literals;
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
-const std::string kBase = "http://emu.test/api";
-const std::string kList = "[{\"serialNumber\":\"A\"},{\"serialNumber\":\"B\"}]";
+const std::string base_url = "http://emu.test/api";
+const std::string two_register_list = "[{\"serialNumber\":\"A\"},{\"serialNumber\":\"B\"}]";
 
 HttpResponse reply(long status, std::string body, std::optional<long> retry_after = {}) {
     HttpResponse response;
@@ -32,7 +32,7 @@ HttpResponse token_reply() {
     return reply(200, R"({"error":null,"token":"tok-1","timestamp":"28.11.2026 10:15:00"})");
 }
 
-const std::string kBusyPage = "<html><body>429 Too Many Requests</body></html>";
+const std::string busy_page = "<html><body>429 Too Many Requests</body></html>";
 
 // Answers from a script, recording the URL of every request.
 class ScriptedTransport final : public HttpTransport {
@@ -62,7 +62,7 @@ class AtolClientRetryTest : public ::testing::Test {
     }
 
     AtolClientOptions options{
-        .base_url = kBase, .login = "user", .password = "secret", .page_size = 1000};
+        .base_url = base_url, .login = "user", .password = "secret", .page_size = 1000};
     ScriptedTransport http;
     FixedClock clock{TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 11 / 28))};
 };
@@ -80,7 +80,8 @@ std::string api_error_of(AtolClient& c, milliseconds budget) {
 }
 
 TEST_F(AtolClientRetryTest, TooManyRequestsIsRetriedOnceAfterRetryAfter) {
-    http.script = {token_reply(), reply(429, kBusyPage, 0), reply(200, kList), reply(200, "[]")};
+    http.script = {token_reply(), reply(429, busy_page, 0), reply(200, two_register_list),
+                   reply(200, "[]")};
     auto c = client();
     std::size_t count = 0;
     timed_list(c, 5s, &count);
@@ -93,7 +94,8 @@ TEST_F(AtolClientRetryTest, TooManyRequestsIsRetriedOnceAfterRetryAfter) {
 }
 
 TEST_F(AtolClientRetryTest, TheRetryWaitsTheRetryAfterSeconds) {
-    http.script = {token_reply(), reply(503, kBusyPage, 1), reply(200, kList), reply(200, "[]")};
+    http.script = {token_reply(), reply(503, busy_page, 1), reply(200, two_register_list),
+                   reply(200, "[]")};
     auto c = client();
     const milliseconds took = timed_list(c, 5s);
     EXPECT_GE(took, 1000ms);
@@ -102,30 +104,30 @@ TEST_F(AtolClientRetryTest, TheRetryWaitsTheRetryAfterSeconds) {
 }
 
 TEST_F(AtolClientRetryTest, OnlyOneRetry) {
-    http.script = {token_reply(), reply(429, kBusyPage, 0), reply(429, kBusyPage, 0)};
+    http.script = {token_reply(), reply(429, busy_page, 0), reply(429, busy_page, 0)};
     auto c = client();
     EXPECT_EQ(api_error_of(c, 5s),
-              "HTTP 429 from " + kBase + "/kkt/v1/cash-registers (retry after 0 s)");
+              "HTTP 429 from " + base_url + "/kkt/v1/cash-registers (retry after 0 s)");
     EXPECT_EQ(http.urls.size(), 3u);
 }
 
 TEST_F(AtolClientRetryTest, RetryAfterPastTheBudgetFailsAtOnceNamingIt) {
-    http.script = {token_reply(), reply(429, kBusyPage, 5)};
+    http.script = {token_reply(), reply(429, busy_page, 5)};
     auto c = client();
     const auto start = steady_clock::now();
     EXPECT_EQ(api_error_of(c, 2s),
-              "HTTP 429 from " + kBase + "/kkt/v1/cash-registers (retry after 5 s)");
+              "HTTP 429 from " + base_url + "/kkt/v1/cash-registers (retry after 5 s)");
     EXPECT_LT(steady_clock::now() - start, 300ms);  // no waiting for a retry that cannot fit
     EXPECT_EQ(http.urls.size(), 2u);
 }
 
 // The wait must leave the request itself some time (200 ms): 1 s of 1.1 s does not.
 TEST_F(AtolClientRetryTest, RetryAfterLeavingNoTimeForTheRequestIsNotWaitedFor) {
-    http.script = {token_reply(), reply(503, kBusyPage, 1)};
+    http.script = {token_reply(), reply(503, busy_page, 1)};
     auto c = client();
     const auto start = steady_clock::now();
     EXPECT_EQ(api_error_of(c, 1100ms),
-              "HTTP 503 from " + kBase + "/kkt/v1/cash-registers (retry after 1 s)");
+              "HTTP 503 from " + base_url + "/kkt/v1/cash-registers (retry after 1 s)");
     EXPECT_LT(steady_clock::now() - start, 300ms);
     EXPECT_EQ(http.urls.size(), 2u);
 }
@@ -134,7 +136,7 @@ TEST_F(AtolClientRetryTest, OtherStatusesAndMissingRetryAfterAreNotRetried) {
     for (const auto& [status, retry_after] : std::vector<std::pair<long, std::optional<long>>>{
              {500, 0}, {502, 0}, {429, {}}, {503, {}}}) {
         http.urls.clear();
-        http.script = {token_reply(), reply(status, kBusyPage, retry_after)};
+        http.script = {token_reply(), reply(status, busy_page, retry_after)};
         auto c = client();
         const std::string message = api_error_of(c, 5s);
         EXPECT_EQ(message.rfind("HTTP " + std::to_string(status) + " from ", 0), 0u) << message;
@@ -143,7 +145,8 @@ TEST_F(AtolClientRetryTest, OtherStatusesAndMissingRetryAfterAreNotRetried) {
 }
 
 TEST_F(AtolClientRetryTest, AuthenticationIsRetriedTooAndCounted) {
-    http.script = {reply(429, kBusyPage, 0), token_reply(), reply(200, kList), reply(200, "[]")};
+    http.script = {reply(429, busy_page, 0), token_reply(), reply(200, two_register_list),
+                   reply(200, "[]")};
     auto c = client();
     std::size_t count = 0;
     timed_list(c, 5s, &count);
@@ -154,8 +157,8 @@ TEST_F(AtolClientRetryTest, AuthenticationIsRetriedTooAndCounted) {
 
 TEST_F(AtolClientRetryTest, RetryOnEveryPageIsOncePerRequest) {
     options.page_size = 2;
-    http.script = {token_reply(), reply(429, kBusyPage, 0), reply(200, kList),
-                   reply(429, kBusyPage, 0), reply(200, "[]")};
+    http.script = {token_reply(), reply(429, busy_page, 0), reply(200, two_register_list),
+                   reply(429, busy_page, 0), reply(200, "[]")};
     auto c = client();
     std::size_t count = 0;
     timed_list(c, 5s, &count);

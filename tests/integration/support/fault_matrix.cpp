@@ -57,7 +57,7 @@ std::string regex_literal(const std::string& text) {
 }
 
 std::string fleet_time(int minutes) {
-    return format_iso8601(*parse_iso8601(kFleetNow) + std::chrono::minutes(minutes));
+    return format_iso8601(*parse_iso8601(fleet_now) + std::chrono::minutes(minutes));
 }
 
 std::string list_outcome(const RunResult& r, const std::string& url) {
@@ -81,7 +81,7 @@ std::string check_outcome(const RunResult& r, const std::string& url) {
 
 FaultMatrix::FaultMatrix(std::vector<std::string> emulator_args)
     : emulator([&] {
-          std::vector<std::string> args{"--registers", "30", "--seed", "5", "--now", kFleetNow};
+          std::vector<std::string> args{"--registers", "30", "--seed", "5", "--now", fleet_now};
           args.insert(args.end(), emulator_args.begin(), emulator_args.end());
           return args;
       }()) {}

@@ -18,9 +18,9 @@
 
 namespace kkt::testing {
 
-inline constexpr const char* kFleetNow = "2026-11-28T12:00:00Z";
+inline constexpr const char* fleet_now = "2026-11-28T12:00:00Z";
 
-// ATOL_KKT_NOW for `minutes` after kFleetNow.
+// ATOL_KKT_NOW for `minutes` after fleet_now.
 std::string fleet_time(int minutes);
 
 // What a faulted run must print.
