@@ -10,24 +10,24 @@ namespace kkt {
 using TimePoint = std::chrono::sys_time<std::chrono::milliseconds>;
 
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     virtual TimePoint now() const = 0;
 };
 
 class SystemClock final : public Clock {
-public:
+  public:
     TimePoint now() const override;
 };
 
 class FixedClock final : public Clock {
-public:
+  public:
     explicit FixedClock(TimePoint t) : t_(t) {}
     TimePoint now() const override { return t_; }
     void set(TimePoint t) { t_ = t; }
     void advance(std::chrono::milliseconds d) { t_ += d; }
 
-private:
+  private:
     TimePoint t_;
 };
 

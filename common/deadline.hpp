@@ -6,7 +6,7 @@
 namespace kkt {
 
 class Deadline {
-public:
+  public:
     using clock = std::chrono::steady_clock;
     explicit Deadline(std::chrono::milliseconds budget)
         : start_(clock::now()), end_(start_ + budget), budget_(budget) {}
@@ -19,7 +19,7 @@ public:
     bool expired() const { return clock::now() >= end_; }
     std::chrono::milliseconds budget() const { return budget_; }
 
-private:
+  private:
     clock::time_point start_;
     clock::time_point end_;
     std::chrono::milliseconds budget_;

@@ -30,7 +30,7 @@ struct HttpResponse {
 // What performs requests; the ATOL client talks to this, so paging and auth logic can be
 // tested with a scripted fake.
 class HttpTransport {
-public:
+  public:
     virtual ~HttpTransport() = default;
     // Throws TimeoutError when the deadline runs out, TransportError for anything else that
     // prevents an HTTP answer (including a body over the size cap). HTTP error statuses are
@@ -39,9 +39,9 @@ public:
 };
 
 struct HttpOptions {
-    std::string ca_file;     // empty: the system's CA store
-    std::string proxy;       // empty: none (libcurl still honours no proxy env unless set)
-    bool insecure = false;   // disable TLS peer/host verification (the user said --insecure)
+    std::string ca_file;    // empty: the system's CA store
+    std::string proxy;      // empty: none (libcurl still honours no proxy env unless set)
+    bool insecure = false;  // disable TLS peer/host verification (the user said --insecure)
     std::size_t max_body_bytes = 64u * 1024u * 1024u;
     std::string user_agent = "atol-kkt-monitor";
     // Receives one line per request/response for -vvv style tracing; never given headers
@@ -50,7 +50,7 @@ struct HttpOptions {
 };
 
 class CurlTransport final : public HttpTransport {
-public:
+  public:
     explicit CurlTransport(HttpOptions options);
     ~CurlTransport() override;
     CurlTransport(const CurlTransport&) = delete;
@@ -58,7 +58,7 @@ public:
 
     HttpResponse perform(const HttpRequest& request, const Deadline& deadline) override;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

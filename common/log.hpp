@@ -7,7 +7,7 @@
 namespace kkt {
 
 class Log {
-public:
+  public:
     using Sink = std::function<void(const std::string&)>;
     Log() = default;
     Log(int verbosity, Sink sink) : verbosity_(verbosity), sink_(std::move(sink)) {}
@@ -18,7 +18,7 @@ public:
         if (enabled(level)) sink_(line);
     }
 
-private:
+  private:
     int verbosity_ = 0;
     Sink sink_;
 };

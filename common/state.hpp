@@ -25,7 +25,7 @@ struct MetricThresholds {
 };
 
 class Thresholds {
-public:
+  public:
     // The spec's defaults.
     static Thresholds defaults();
     // Applies one "-w METRIC=RANGE" / "-c METRIC=RANGE" ("METRIC=" removes). Throws
@@ -34,7 +34,7 @@ public:
     void set_critical(std::string_view assignment);
     const MetricThresholds& of(Metric m) const { return by_metric_[static_cast<std::size_t>(m)]; }
 
-private:
+  private:
     std::array<MetricThresholds, metric_count> by_metric_{};
 };
 
