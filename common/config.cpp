@@ -318,7 +318,9 @@ po::options_description common_options() {
          po::value<double>()
              ->default_value(timeout_seconds, format_number(timeout_seconds))
              ->value_name("SECONDS"),
-         "budget of the whole run, all requests included; decimals allowed, at most 3600")  //
+         ("budget of the whole run, all requests included; decimals allowed, at most " +
+          format_number(max_timeout_seconds))
+             .c_str())  //
         ("ca-file", po::value<std::string>()->value_name("FILE"),
          "CA certificates (PEM) to verify the API's TLS certificate with")  //
         ("proxy", po::value<std::string>()->value_name("URL"),
@@ -330,18 +332,21 @@ po::options_description common_options() {
          "$XDG_CACHE_HOME/atol-kkt, else $HOME/.cache/atol-kkt, else /tmp/atol-kkt-UID)")  //
         ("cache-ttl",
          po::value<long long>()->default_value(defaults.cache_ttl.count())->value_name("SECONDS"),
-         "how long a fetched register list serves later runs; 0 disables, at most 604800 "
-         "(a week)")  //
+         ("how long a fetched register list serves later runs; 0 disables, at most " +
+          std::to_string(max_cache_ttl_seconds) + " (a week)")
+             .c_str())  //
         ("page-size",
          po::value<long long>()
              ->default_value(static_cast<long long>(defaults.page_size))
              ->value_name("N"),
-         "registers asked for per API page, 1 to 100000")  //
+         ("registers asked for per API page, 1 to " + std::to_string(max_page_size)).c_str())  //
         ("max-pages",
          po::value<long long>()
              ->default_value(static_cast<long long>(defaults.max_pages))
              ->value_name("N"),
-         "more API pages than this is an error, never a truncated list; 1 to 100000")  //
+         ("more API pages than this is an error, never a truncated list; 1 to " +
+          std::to_string(max_pages_limit))
+             .c_str())  //
         ("serial", po::value<std::vector<std::string>>()->value_name("SN"),
          "only this register (serial number); repeatable")  //
         ("exclude-serial", po::value<std::vector<std::string>>()->value_name("SN"),

@@ -27,6 +27,12 @@ struct Selection {
     bool empty() const { return serials.empty() && exclude_serials.empty() && !group && !inn; }
 };
 
+// Where the numeric options' values may lie: the checks and the help texts both read these.
+inline constexpr double max_timeout_seconds = 3600;
+inline constexpr long long max_cache_ttl_seconds = 7 * 24 * 3600;  // a week
+inline constexpr long long max_page_size = 100000;
+inline constexpr long long max_pages_limit = 100000;
+
 struct Config {
     bool prod = false;
     std::string base_url;  // resolved: --base-url or by mode

@@ -9,16 +9,12 @@
 #include "common/atol_client.hpp"
 #include "common/config.hpp"
 #include "common/errors.hpp"
+#include "common/format.hpp"
 #include "common/text.hpp"
 
 namespace kkt {
 
 namespace {
-
-constexpr double max_timeout_seconds = 3600;
-constexpr long long max_cache_ttl_seconds = 7 * 24 * 3600;
-constexpr long long max_page_size = 100000;
-constexpr long long max_pages_limit = 100000;
 
 template <typename T>
 std::optional<T> optional_value(const po::variables_map& vm, const char* key) {
@@ -69,9 +65,8 @@ std::chrono::milliseconds timeout_of(const po::variables_map& vm) {
     if (!(seconds > 0) || seconds > max_timeout_seconds || std::llround(seconds * 1000) < 1) {
         char got[32];
         std::snprintf(got, sizeof got, "%g", seconds);
-        throw ConfigError(
-            std::string("--timeout must be more than 0 and at most 3600 seconds (got ") + got +
-            ")");
+        throw ConfigError("--timeout must be more than 0 and at most " +
+                          format_number(max_timeout_seconds) + " seconds (got " + got + ")");
     }
     return std::chrono::milliseconds(std::llround(seconds * 1000));
 }

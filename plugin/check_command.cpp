@@ -143,7 +143,7 @@ std::chrono::milliseconds provisional_timeout(const Args& args) {
         const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), seconds);
         if (ec != std::errc() || end != text->data() + text->size()) seconds = 0;
     }
-    if (!(seconds > 0) || seconds > 3600) return Config{}.timeout;
+    if (!(seconds > 0) || seconds > max_timeout_seconds) return Config{}.timeout;
     return std::chrono::milliseconds(std::llround(seconds * 1000));
 }
 

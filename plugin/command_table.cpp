@@ -53,11 +53,12 @@ const std::array<Command, 8> commands{{
      .arguments = "",
      .summary = "low-level discovery JSON",
      .usage_options = "[OPTIONS]",
-     .description = "low-level discovery JSON: [{\"{#SERIAL}\":…,\"{#RNM}\":…,\"{#DEVICE}\":…,\n"
-                    "\"{#GROUP}\":…,\"{#INN}\":…,\"{#ADDRESS}\":…,\"{#FN_SERIAL}\":…}]",
+     .description = "Low-level discovery JSON: an array with one object per register, whose keys\n"
+                    "are the LLD macros below.",
      .options = threshold_options,
      .run = run_zabbix_discovery,
-     .kind = CommandKind::tool},
+     .kind = CommandKind::tool,
+     .epilogue = zabbix_discovery_help_epilogue},
     {.name = "zabbix registers",
      .arguments = "",
      .summary = "all registers with metrics and state, for one master item",

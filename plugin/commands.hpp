@@ -23,6 +23,7 @@ int run_list(const Args& args, const po::options_description& options);
 int run_get(const Args& args, const po::options_description& options);
 
 // plugin/zabbix_commands.cpp: the Zabbix front end.
+std::string zabbix_discovery_help_epilogue();  // the LLD macros and their API fields
 int run_zabbix_discovery(const Args& args, const po::options_description& options);
 int run_zabbix_registers(const Args& args, const po::options_description& options);
 int run_zabbix_get(const Args& args, const po::options_description& options);

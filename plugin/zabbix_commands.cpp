@@ -2,6 +2,7 @@
 // stderr into the item value and ignores the exit code, so a JSON command prints either the
 // whole document on stdout and nothing else, or one error line on stderr and nothing on
 // stdout (and exits 1): the item then holds no JSON and the template's preprocessing fails it.
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -48,6 +49,16 @@ std::pair<zabbix::TrapperAddress, std::string> send_target(const Invocation& inv
 }
 
 }  // namespace
+
+std::string zabbix_discovery_help_epilogue() {
+    std::string text = "LLD macros, each with the API field it carries:\n";
+    for (const zabbix::LldMacro& macro : zabbix::lld_macros) {
+        std::string name(macro.name);
+        name.resize(std::max<std::size_t>(name.size(), 14), ' ');
+        text += "  " + name + " " + std::string(field_info(macro.field).api_key()) + "\n";
+    }
+    return text;
+}
 
 int run_zabbix_discovery(const Args& args, const po::options_description& options) {
     Invocation inv = parse_invocation(args, options, stderr_sink());
