@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "common/errors.hpp"
+#include "common/version.hpp"
 
 namespace kkt::plugin {
 
@@ -68,7 +69,7 @@ bool wants_version(const std::vector<std::string>& args) {
 }
 
 std::string version_line() {
-    return std::string("atol-kkt ") + ATOL_KKT_VERSION;
+    return "atol-kkt " + std::string(kkt::version);
 }
 
 Invocation parse_invocation(const std::vector<std::string>& args,
