@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Every .cpp file under common/ nagios/ zabbix/ prometheus/ plugin/ tests/, and every real-system
-# test script tests/real/test_*.sh, is listed in a CMakeLists.txt (or a .cmake file) of its
-# folder or of a folder above it, by its path from that folder (plugin/CMakeLists.txt lists
-# check.cpp, tests/CMakeLists.txt lists unit/test_cache.cpp). The build names its sources (no
-# globs), so a file left out would silently not be compiled or run.
+# Every .cpp and .hpp file under common/ nagios/ zabbix/ prometheus/ plugin/ tests/, and every
+# real-system test script tests/real/test_*.sh, is listed in a CMakeLists.txt (or a .cmake file)
+# of its folder or of a folder above it, by its path from that folder (plugin/CMakeLists.txt
+# lists cli.cpp and cli.hpp, tests/CMakeLists.txt lists unit/test_cache.cpp). The build names
+# its sources (no globs), so a file left out would silently not be compiled or run, and a
+# header left out would be missing from the target it belongs to.
 #   Args: SOURCE_DIR
 set -euo pipefail
 cd "$1"
@@ -37,7 +38,7 @@ while IFS= read -r -d '' file; do
     file=${file#./}
     listed "$file" || unlisted+=("$file")
 done < <(find common nagios zabbix prometheus plugin tests \
-    \( -name '*.cpp' -o -path 'tests/real/test_*.sh' \) -print0 2>/dev/null | sort -z)
+    \( -name '*.cpp' -o -name '*.hpp' -o -path 'tests/real/test_*.sh' \) -print0 2>/dev/null | sort -z)
 
 if ((${#unlisted[@]})); then
     echo "FAIL: not listed in any CMakeLists.txt (add each to the source list of its folder's" \
