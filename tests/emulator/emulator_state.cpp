@@ -25,11 +25,11 @@ void Stats::reset() {
 
 std::string TokenRegistry::issue() {
     thread_local std::mt19937_64 random{std::random_device{}()};
-    static constexpr char kHex[] = "0123456789abcdef";
+    static constexpr char hex_digits[] = "0123456789abcdef";
     std::string token;
     for (int word = 0; word < 4; ++word) {
         std::uint64_t bits = random();
-        for (int i = 0; i < 16; ++i, bits >>= 4) token += kHex[bits & 0xF];
+        for (int i = 0; i < 16; ++i, bits >>= 4) token += hex_digits[bits & 0xF];
     }
     std::lock_guard lock(mutex_);
     tokens_[token] = {std::chrono::steady_clock::now() + ttl_, false};

@@ -50,8 +50,8 @@ enum class Kind {
     incomplete,      // missing keys and a null
 };
 
-constexpr std::size_t kBlock = 20;
-constexpr std::array<Kind, kBlock> kBlockMix = {
+constexpr std::size_t block_size = 20;
+constexpr std::array<Kind, block_size> block_mix = {
     Kind::healthy,           Kind::healthy,          Kind::healthy,    Kind::healthy,
     Kind::healthy,           Kind::healthy,          Kind::healthy,    Kind::healthy,
     Kind::healthy,           Kind::healthy,          Kind::healthy,    Kind::unsent_recent,
@@ -59,10 +59,10 @@ constexpr std::array<Kind, kBlock> kBlockMix = {
     Kind::unsent_old,        Kind::network_error,    Kind::stale,      Kind::incomplete,
 };
 
-std::array<Kind, kBlock> block_kinds(std::uint64_t seed, std::size_t block) {
-    auto kinds = kBlockMix;
+std::array<Kind, block_size> block_kinds(std::uint64_t seed, std::size_t block) {
+    auto kinds = block_mix;
     Rng rng = stream(seed, 1, block);
-    for (std::size_t i = kBlock - 1; i > 0; --i) {
+    for (std::size_t i = block_size - 1; i > 0; --i) {
         std::swap(kinds[i],
                   kinds[static_cast<std::size_t>(rng.between(0, static_cast<std::int64_t>(i)))]);
     }
@@ -79,9 +79,10 @@ std::string digits(std::uint64_t value, int width) {
 std::string company_inn(std::uint64_t seed, std::size_t company) {
     Rng rng = stream(seed, 4, company);
     std::string inn = "77" + digits(static_cast<std::uint64_t>(rng.between(0, 9'999'999)), 7);
-    static constexpr std::array<int, 9> kWeights = {2, 4, 10, 3, 5, 9, 4, 6, 8};
+    static constexpr std::array<int, 9> inn_check_weights = {2, 4, 10, 3, 5, 9, 4, 6, 8};
     int sum = 0;
-    for (std::size_t i = 0; i < kWeights.size(); ++i) sum += (inn[i] - '0') * kWeights[i];
+    for (std::size_t i = 0; i < inn_check_weights.size(); ++i)
+        sum += (inn[i] - '0') * inn_check_weights[i];
     inn += static_cast<char>('0' + sum % 11 % 10);
     return inn;
 }
@@ -119,7 +120,7 @@ OffsetStyle style_for(std::size_t index) {
     return OffsetStyle::utc;
 }
 
-constexpr std::array<int, 3> kFnLifeDays = {395, 456, 1095};  // 13, 15 and 36 months
+constexpr std::array<int, 3> fn_life_days = {395, 456, 1095};  // 13, 15 and 36 months
 
 struct Unsent {
     std::int64_t count = 0;
@@ -131,8 +132,8 @@ std::string make_register(const FleetParams& p, std::size_t index, Kind kind, co
     Rng rng = stream(p.seed, 3, index);
     const SysSeconds now = p.now;
     const OffsetStyle style = style_for(index);
-    const bool odd_block = (index / kBlock) % 2 == 1;
-    const int life_days = kFnLifeDays[static_cast<std::size_t>(rng.between(0, 2))];
+    const bool odd_block = (index / block_size) % 2 == 1;
+    const int life_days = fn_life_days[static_cast<std::size_t>(rng.between(0, 2))];
 
     // ФН end: healthy ones end at midnight Moscow time, as real ones do.
     SysSeconds expiration;
@@ -210,7 +211,7 @@ std::string make_register(const FleetParams& p, std::size_t index, Kind kind, co
     r.add_integer("networkErrorCode", network_error);
 
     if (kind == Kind::incomplete) {
-        static constexpr std::array<const char*, 14> kOptional = {
+        static constexpr std::array<const char*, 14> optional_fields = {
             "registrationNumber", "deviceNumber",
             "fiscalizationDate",  "fiscalStorageExpiration",
             "signedDocuments",    "fiscalStoragePercentageUse",
@@ -218,7 +219,9 @@ std::string make_register(const FleetParams& p, std::size_t index, Kind kind, co
             "groupCode",          "timestamp",
             "isShiftOpened",      "shiftNumber",
             "shiftReceipt",       "networkErrorCode"};
-        const auto pick = [&] { return kOptional[static_cast<std::size_t>(rng.between(0, 13))]; };
+        const auto pick = [&] {
+            return optional_fields[static_cast<std::size_t>(rng.between(0, 13))];
+        };
         const auto removals = rng.between(1, 2);
         for (std::int64_t i = 0; i < removals; ++i) r.remove(pick());
         const char* nulled = pick();
@@ -235,12 +238,12 @@ std::vector<GeneratedRegister> generate_fleet(const FleetParams& params) {
     fleet.reserve(params.registers);
     const std::uint64_t serial_base = 106709186412ULL + (params.seed % 100'000) * 1'000'000ULL;
 
-    std::array<Kind, kBlock> kinds{};
+    std::array<Kind, block_size> kinds{};
     std::size_t group = 0;
     std::int64_t left_in_group = 0;
     Shop shop;
     for (std::size_t i = 0; i < params.registers; ++i) {
-        if (i % kBlock == 0) kinds = block_kinds(params.seed, i / kBlock);
+        if (i % block_size == 0) kinds = block_kinds(params.seed, i / block_size);
         if (left_in_group == 0) {
             if (i > 0) ++group;
             left_in_group = stream(params.seed, 2, group).between(1, 8);
@@ -248,7 +251,7 @@ std::vector<GeneratedRegister> generate_fleet(const FleetParams& params) {
         }
         --left_in_group;
         std::string serial = digits((serial_base + i * 13ULL) % 100'000'000'000'000ULL, 14);
-        std::string json = make_register(params, i, kinds[i % kBlock], shop, serial);
+        std::string json = make_register(params, i, kinds[i % block_size], shop, serial);
         fleet.push_back({std::move(serial), std::move(json)});
     }
     return fleet;
