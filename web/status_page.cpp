@@ -28,10 +28,10 @@ th, td { padding: .25em .5em; border-bottom: 1px solid #ddd; text-align: left; v
 th { background: #f4f4f4; position: sticky; top: 0; }
 td.num { text-align: right; white-space: nowrap; }
 td.reason ul { margin: 0; padding-left: 1.1em; }
-.critical td.state, li.critical { background: #c62828; color: #fff; }
-.warning td.state, li.warning { background: #f9a825; color: #000; }
-.unknown td.state, li.unknown { background: #8e24aa; color: #fff; }
-.ok td.state, li.ok { background: #2e7d32; color: #fff; }
+.critical td.state, ul#counts li.critical { background: #c62828; color: #fff; }
+.warning td.state, ul#counts li.warning { background: #f9a825; color: #000; }
+.unknown td.state, ul#counts li.unknown { background: #8e24aa; color: #fff; }
+.ok td.state, ul#counts li.ok { background: #2e7d32; color: #fff; }
 footer { margin-top: 1em; color: #666; font-size: .9em; }
 )";
 
