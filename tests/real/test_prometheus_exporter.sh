@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # A real Prometheus server (Debian's `prometheus` package) scrapes `atol-kkt exporter`: started in
-# the foreground on loopback with the scrape job and rule file of prometheus/README.md, staged
+# the foreground on loopback with the scrape job and rule file of docs/exporter.md, staged
 # in a directory this test creates. Through Prometheus' HTTP API: up == 1, the exporter's series,
 # exactly the alerts the hand-written fleet below should fire; then ATOL fails and
 # AtolKktScrapeFailed goes pending (it fires after its `for: 10m`) while the last registers stay
-# queryable.
+# queryable. Every PromQL query of prometheus/grafana-dashboard.json returns data.
 # usage: test_prometheus_exporter.sh ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR
 set -euo pipefail
 atol=${1:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}
@@ -80,7 +80,7 @@ done
 exporter_target=${exporter_url#http://}
 pass "exporter listening at $exporter_url"
 
-# 2. Prometheus with the job and rule file prometheus/README.md tells the admin to add.
+# 2. Prometheus with the job and rule file docs/exporter.md tells the admin to add.
 for _ in $(seq 20); do
     prom_port=$((20000 + RANDOM % 12000))
     ss -Htln "sport = :$prom_port" | grep -q . || break
@@ -159,7 +159,23 @@ else
     diff <(echo "$expected_alerts") <(echo "$firing") | sed 's/^/     /' || true
 fi
 
-# 5. ATOL fails: atol_kkt_up 0, AtolKktScrapeFailed pending, the last registers still there.
+# 5. Every PromQL query of the Grafana dashboard returns data from this Prometheus.
+dashboard=$src/prometheus/grafana-dashboard.json
+jq -e . "$dashboard" >/dev/null && pass "grafana-dashboard.json is JSON" || fail "grafana-dashboard.json is not JSON"
+sleep 5  # increase() over a range needs two scrapes of the counter
+queries=0
+while IFS= read -r expr; do
+    queries=$((queries + 1))
+    result=$(query "$expr" 2>/dev/null || true)
+    if [[ -n $result && $result != "[]" && $result != null ]]; then
+        pass "dashboard query returns data: $expr"
+    else
+        fail "dashboard query returns nothing: $expr"
+    fi
+done < <(jq -r '.. | .expr? // empty' "$dashboard")
+((queries >= 10)) && pass "the dashboard has $queries queries" || fail "the dashboard has $queries queries"
+
+# 6. ATOL fails: atol_kkt_up 0, AtolKktScrapeFailed pending, the last registers still there.
 curl -fsS --max-time 5 -X POST -H 'Content-Type: application/json' \
     -d '{"fail_status":503,"fail_path":"any"}' "$control_url/faults" >/dev/null
 wait_value 'atol_kkt_up' 0 && pass "ATOL down: atol_kkt_up == 0" || fail "ATOL down: atol_kkt_up not 0"
