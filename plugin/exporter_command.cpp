@@ -29,6 +29,7 @@ namespace asio = boost::asio;
 // keep up with a scrape load far beyond what Prometheus sends.
 constexpr int extra_server_threads = 1;
 constexpr double max_header_timeout_seconds = 3600;
+constexpr long long max_connections_limit = 100000;
 
 // -v lines from several threads, whole.
 Log::Sink locked_stderr_sink() {
@@ -79,15 +80,15 @@ std::string telemetry_path_of(const po::variables_map& vm) {
 web::ServerLimits limits_of(const po::variables_map& vm) {
     web::ServerLimits limits;
     const long long connections = vm["web.max-connections"].as<long long>();
-    if (connections < 1 || connections > 100000)
-        throw ConfigError("--web.max-connections must be between 1 and 100000 (got " +
+    if (connections < 1 || connections > max_connections_limit)
+        throw ConfigError("--web.max-connections must be between 1 and " +
+                          std::to_string(max_connections_limit) + " (got " +
                           std::to_string(connections) + ")");
     limits.max_connections = static_cast<std::size_t>(connections);
     const double seconds = vm["web.read-header-timeout"].as<double>();
     if (!(seconds > 0) || seconds > max_header_timeout_seconds)
-        throw ConfigError(
-            "--web.read-header-timeout must be more than 0 and at most 3600 "
-            "seconds");
+        throw ConfigError("--web.read-header-timeout must be more than 0 and at most " +
+                          format_number(max_header_timeout_seconds) + " seconds");
     limits.read_header_timeout = std::chrono::milliseconds(std::llround(seconds * 1000));
     return limits;
 }

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "common/config.hpp"
 #include "common/errors.hpp"
 
 namespace kkt::web {
@@ -34,6 +35,8 @@ std::shared_ptr<ssl::context> tls_context(const TlsServerConfig& config) {
     if (error)
         throw ConfigError("cannot load the TLS certificate " + config.cert_file + ": " +
                           error.message());
+    // A private key readable by others is a secret given away, as a password file would be.
+    check_private_file(config.key_file, "TLS key");
     context->use_private_key_file(config.key_file, ssl::context::pem, error);
     if (error)
         throw ConfigError("cannot load the TLS key " + config.key_file + ": " + error.message());

@@ -184,5 +184,30 @@ TEST(Exporter, ProbeServesAProfileAndRefusesNamesThatAreNotPlain) {
     EXPECT_EQ(http_get(exporter.url() + "/probe").status, 400);
 }
 
+TEST(Exporter, SighupRereadsTheProfiles) {
+    Emulator emulator{{"--registers", "10"}};
+    TempDir home;
+    TempDir profiles;
+    const boost::json::array fleet = emulator_fleet(emulator);
+    const auto serial_of = [&](std::size_t i) {
+        return boost::json::value_to<std::string>(fleet.at(i).as_object().at("serialNumber"));
+    };
+    profiles.write("shop.conf", "serial = " + serial_of(0) + "\n");
+    ExporterProcess exporter(
+        {}, exporter_env(emulator, home, {{"ATOL_KKT_CONFIG_DIR", profiles.path()}}));
+    const HttpReply before = http_get(exporter.url() + "/probe?profile=shop");
+    ASSERT_EQ(before.status, 200) << before.body;
+    EXPECT_THAT(before.body, HasSubstr("serial=\"" + serial_of(0) + "\""));
+    profiles.write("shop.conf", "serial = " + serial_of(1) + "\n");
+    exporter.signal(SIGHUP);
+    ASSERT_TRUE(exporter.wait_for_log("reloaded the profiles and the web config", 10s));
+    const HttpReply after = http_get(exporter.url() + "/probe?profile=shop",
+                                     {.headers = {"X-Prometheus-Scrape-Timeout-Seconds: 10"}});
+    ASSERT_EQ(after.status, 200) << after.body;
+    EXPECT_EQ(sample(after.body, "atol_kkt_registers"), 1);
+    EXPECT_THAT(after.body, HasSubstr("serial=\"" + serial_of(1) + "\""));
+    EXPECT_THAT(after.body, Not(HasSubstr("serial=\"" + serial_of(0) + "\"")));
+}
+
 }  // namespace
 }  // namespace kkt::testing

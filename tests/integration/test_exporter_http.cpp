@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <fstream>
 #include <future>
+#include <iterator>
 #include <thread>
 
 #include "integration/support/emulator.hpp"
@@ -187,6 +189,17 @@ TEST(ExporterHttp, BadSettingsAreRefusedBeforeListening) {
         dir.write("nokey.yml", "tls_server_config:\n  cert_file: a.crt\n", 0644);
     refused({"exporter", "--web.config.file", no_key}, "key_file is missing");
     refused({"exporter", "extra"}, "exporter takes no arguments");
+    // A TLS key that other users can read is refused, as a password file would be.
+    const Secured secured;
+    std::ifstream key_in(secured.certs.server_key);
+    const std::string key((std::istreambuf_iterator<char>(key_in)), {});
+    const std::string open_key = dir.write("open.key", key, 0644);
+    const std::string open_tls =
+        dir.write("open-tls.yml",
+                  "tls_server_config:\n  cert_file: " + secured.certs.server_cert +
+                      "\n  key_file: " + open_key + "\n",
+                  0644);
+    refused({"exporter", "--web.config.file", open_tls}, "is accessible by other users");
 }
 
 TEST(ExporterHttp, StatusPageHealthAndReadiness) {
