@@ -85,13 +85,15 @@ for _ in $(seq 20); do
     prom_port=$((20000 + RANDOM % 12000))
     ss -Htln "sport = :$prom_port" | grep -q . || break
 done
+# The rule file as `cmake --install` puts it in share/atol-kkt/prometheus/, a copy.
 mkdir "$work/config"
+install -m 0644 "$src/prometheus/atol-kkt.rules.yml" "$work/config/atol-kkt.rules.yml"
 cat >"$work/config/prometheus.yml" <<YAML
 global:
   scrape_interval: 2s
   evaluation_interval: 2s
 rule_files:
-  - $src/prometheus/atol-kkt.rules.yml
+  - $work/config/atol-kkt.rules.yml
 scrape_configs:
   - job_name: atol-kkt
     static_configs:
