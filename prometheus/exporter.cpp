@@ -6,6 +6,7 @@
 
 #include "common/errors.hpp"
 #include "common/fleet_source.hpp"
+#include "common/version.hpp"
 #include "prometheus/exporter_metrics.hpp"
 #include "prometheus/exposition.hpp"
 #include "web/gzip.hpp"
@@ -198,7 +199,7 @@ web::Response page_response(const Exporter::Entry& entry, const FleetSnapshot& s
         .account = entry.target.account,
         .refresh_seconds = std::max<int>(min_page_refresh_seconds,
                                          static_cast<int>(entry.target.config.cache_ttl.count())),
-        .version = std::string("atol-kkt ") + ATOL_KKT_VERSION,
+        .version = "atol-kkt " + std::string(version),
         .metrics_path = metrics_path};
     web::Response response;
     response.content_type = "text/html; charset=utf-8";

@@ -1,6 +1,7 @@
 #include "prometheus/exporter_metrics.hpp"
 
 #include "common/format.hpp"
+#include "common/version.hpp"
 
 namespace kkt::prometheus {
 namespace {
@@ -55,7 +56,7 @@ std::string render_exporter_families(const FleetSnapshot& snapshot, TimePoint no
     }
     append_family_header(out, "atol_kkt_build_info", "gauge",
                          "The atol-kkt version serving these metrics (always 1)");
-    append_sample(out, "atol_kkt_build_info", labels_with(info, "version", ATOL_KKT_VERSION), 1);
+    append_sample(out, "atol_kkt_build_info", labels_with(info, "version", version), 1);
     return out;
 }
 

@@ -12,6 +12,7 @@
 #include <regex>
 #include <thread>
 
+#include "common/version.hpp"
 #include "integration/support/emulator.hpp"
 #include "integration/support/emulator_control.hpp"
 #include "integration/support/exporter.hpp"
@@ -57,7 +58,7 @@ TEST(Exporter, MetricsHoldTheRegistersAndTheExportersOwnFamilies) {
     EXPECT_EQ(sample(text, "atol_kkt_test_mode"), 1);
     EXPECT_EQ(sample(text, "atol_kkt_api_requests_total{outcome=\"success\"}"), 1);
     EXPECT_EQ(sample(text, "atol_kkt_api_requests_total{outcome=\"timeout\"}"), 0);
-    EXPECT_EQ(sample(text, "atol_kkt_build_info{version=\"" ATOL_KKT_VERSION "\"}"), 1);
+    EXPECT_EQ(sample(text, "atol_kkt_build_info{version=\"" + std::string(version) + "\"}"), 1);
     EXPECT_THAT(text, HasSubstr("# TYPE atol_kkt_api_requests_total counter\n"));
     const auto fetched = sample(text, "atol_kkt_last_success_timestamp_seconds");
     ASSERT_TRUE(fetched);

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "common/version.hpp"
 #include "prometheus/exporter.hpp"
 #include "prometheus/exporter_metrics.hpp"
 
@@ -38,8 +39,8 @@ TEST(ExporterMetrics, OutcomesAgeAndBuildInfo) {
     EXPECT_THAT(text,
                 HasSubstr("atol_kkt_api_requests_total{account=\"a\",outcome=\"auth_error\"} 0\n"));
     EXPECT_THAT(text, Not(HasSubstr("outcome=\"cache\"")));  // no request was sent for those
-    EXPECT_THAT(
-        text, HasSubstr("atol_kkt_build_info{account=\"a\",version=\"" ATOL_KKT_VERSION "\"} 1\n"));
+    EXPECT_THAT(text, HasSubstr("atol_kkt_build_info{account=\"a\",version=\"" +
+                                std::string(version) + "\"} 1\n"));
 }
 
 TEST(ExporterMetrics, BeforeAnyDataOnlyTheCountersAndBuildInfo) {
