@@ -72,7 +72,10 @@ std::string read_private_file(const std::string& path, const char* what) {
 std::string env_name(const std::string& option) {
     std::string name = env_prefix;
     for (char c : option) {
-        name += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        // "web.listen-address" -> ATOL_KKT_WEB_LISTEN_ADDRESS: a dot cannot be in a variable name.
+        name += c == '-' || c == '.'
+                    ? '_'
+                    : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     }
     return name;
 }
@@ -215,13 +218,6 @@ void store_environment(const po::options_description& env_desc, const EnvLookup&
     }
 }
 
-bool valid_profile_name(const std::string& name) {
-    if (name.empty() || name.front() == '.') return false;
-    return std::all_of(name.begin(), name.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
-    });
-}
-
 std::optional<std::string> config_file_path(const po::variables_map& vm, const EnvLookup& env) {
     bool has_config = vm.count("config") != 0;
     bool has_profile = vm.count("profile") != 0;
@@ -233,13 +229,7 @@ std::optional<std::string> config_file_path(const po::variables_map& vm, const E
     }
     if (!has_profile) return std::nullopt;
     std::string profile = vm["profile"].as<std::string>();
-    if (!valid_profile_name(profile)) {
-        throw ConfigError("invalid profile name '" + profile +
-                          "': use letters, digits, '_', '.' and '-', not starting with '.'");
-    }
-    std::optional<std::string> dir = env("ATOL_KKT_CONFIG_DIR");
-    return (dir && !dir->empty() ? *dir : std::string(default_config_dir)) + "/" + profile +
-           ".conf";
+    return profile_path(profile, env);
 }
 
 // program_options' own message for a bad line would echo it, and the line might hold the
@@ -283,6 +273,22 @@ void store_config_file(const std::string& path, const po::options_description& f
 }
 
 }  // namespace
+
+bool valid_profile_name(std::string_view name) {
+    if (name.empty() || name.front() == '.') return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+    });
+}
+
+std::string profile_path(const std::string& name, const EnvLookup& env) {
+    if (!valid_profile_name(name)) {
+        throw ConfigError("invalid profile name '" + name +
+                          "': use letters, digits, '_', '.' and '-', not starting with '.'");
+    }
+    std::optional<std::string> dir = env("ATOL_KKT_CONFIG_DIR");
+    return (dir && !dir->empty() ? *dir : std::string(default_config_dir)) + "/" + name + ".conf";
+}
 
 po::typed_value<bool>* switch_value() {
     return po::value<bool>()->zero_tokens()->implicit_value(true, "");

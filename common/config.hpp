@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kkt {
@@ -85,6 +86,14 @@ ParsedOptions parse_options(const std::vector<std::string>& args,
 // password (--password-file > ATOL_KKT_PASSWORD > config password= > demo in test mode),
 // cache dir, ranges of numeric options. Throws ConfigError.
 Config make_config(const po::variables_map& vm, const EnvLookup& env);
+
+// A profile name is a plain file name: letters, digits, '_', '.' and '-', not starting with '.'
+// (so never "..", never a path).
+bool valid_profile_name(std::string_view name);
+
+// The file of profile `name`: /etc/atol-kkt/NAME.conf, the directory overridable by
+// ATOL_KKT_CONFIG_DIR. Throws ConfigError for a name valid_profile_name() refuses.
+std::string profile_path(const std::string& name, const EnvLookup& env);
 
 // Reads the first line of a password file, refusing one accessible by group/others.
 std::string read_password_file(const std::string& path);

@@ -10,27 +10,6 @@
 namespace kkt {
 namespace {
 
-constexpr std::size_t column_count = 10;
-enum Column : std::size_t {
-    state_column,
-    serial_column,
-    address_column,
-    fn_days_column,
-    fn_usage_column,
-    unsent_column,
-    unsent_age_column,
-    shift_column,
-    network_column,
-    problem_column,
-};
-using Row = std::array<std::string, column_count>;
-
-const Row header = {"STATE",  "SERIAL",     "ADDRESS", "ФН DAYS", "ФН %",
-                    "UNSENT", "UNSENT AGE", "SHIFT",   "NET",     "PROBLEM"};
-// Numbers right-aligned so their points line up; words left.
-constexpr std::array<bool, column_count> right_aligned = {false, false, false, true, true,
-                                                          true,  true,  true,  true, false};
-
 std::string decimal(std::optional<double> v) {
     return v ? format_fixed(*v, 1) : "?";
 }
@@ -39,8 +18,33 @@ std::string count(std::optional<double> v) {
     return v ? format_number(std::round(*v)) : "?";
 }
 
+std::string state_cell(const RegisterStatus& s) {
+    return std::string(state_name(s.evaluation.state));
+}
+
+std::string serial_cell(const RegisterStatus& s) {
+    return s.reg.display_serial();
+}
+
+std::string address_cell(const RegisterStatus& s) {
+    return s.reg.fiscal_storage_payment_address.value_or("?");
+}
+
+std::string fn_days_cell(const RegisterStatus& s) {
+    return decimal(s.metrics.get(Metric::fn_days_left));
+}
+
+std::string fn_usage_cell(const RegisterStatus& s) {
+    return decimal(s.metrics.get(Metric::fn_usage));
+}
+
+std::string unsent_cell(const RegisterStatus& s) {
+    return count(s.metrics.get(Metric::unsent_docs));
+}
+
 // "-" when there is nothing (no unsent document, no error), so problems stand out.
-std::string unsent_age(const Metrics& m) {
+std::string unsent_age_cell(const RegisterStatus& s) {
+    const Metrics& m = s.metrics;
     const auto age = m.get(Metric::unsent_age_hours);
     if (!age) return "?";
     const auto docs = m.get(Metric::unsent_docs);
@@ -48,41 +52,58 @@ std::string unsent_age(const Metrics& m) {
     return format_fixed(*age, 1) + " h";
 }
 
-std::string shift(const Register& r, const Metrics& m) {
+std::string shift_cell(const RegisterStatus& s) {
+    const Register& r = s.reg;
     if (!r.is_shift_opened) return "?";
     if (!*r.is_shift_opened) return "closed";
-    const auto hours = m.get(Metric::shift_open_hours);
+    const auto hours = s.metrics.get(Metric::shift_open_hours);
     return hours ? format_fixed(*hours, 1) + " h" : "?";
 }
 
-std::string network(const Metrics& m) {
-    const auto code = m.get(Metric::network_error);
+std::string network_cell(const RegisterStatus& s) {
+    const auto code = s.metrics.get(Metric::network_error);
     if (!code) return "?";
     return *code == 0 ? "-" : count(code);
 }
 
-std::string problem(const Evaluation& e) {
+std::string problem_cell(const RegisterStatus& s) {
+    const Evaluation& e = s.evaluation;
     if (e.problems.empty()) return "";
     std::string text = e.problems.front().reason;
     if (e.problems.size() > 1) text += " (+" + std::to_string(e.problems.size() - 1) + " more)";
     return text;
 }
 
+// Numbers right-aligned so their points line up; words left.
+constexpr std::array<TableColumn, 10> columns = {{
+    {TableColumn::state, "STATE", false, state_cell},
+    {TableColumn::serial, "SERIAL", false, serial_cell},
+    {TableColumn::address, "ADDRESS", false, address_cell},
+    {TableColumn::fn_days, "ФН DAYS", true, fn_days_cell},
+    {TableColumn::fn_usage, "ФН %", true, fn_usage_cell},
+    {TableColumn::unsent, "UNSENT", true, unsent_cell},
+    {TableColumn::unsent_age, "UNSENT AGE", true, unsent_age_cell},
+    {TableColumn::shift, "SHIFT", true, shift_cell},
+    {TableColumn::network, "NET", true, network_cell},
+    {TableColumn::problem, "PROBLEM", false, problem_cell},
+}};
+constexpr std::size_t column_count = columns.size();
+using Row = std::array<std::string, column_count>;
+
+Row header_row() {
+    Row row;
+    for (std::size_t c = 0; c < column_count; ++c) row[c] = columns[c].header;
+    return row;
+}
+
 Row row_of(const RegisterStatus& s, const TableOptions& options) {
-    const Metrics& m = s.metrics;
-    const Register& r = s.reg;
-    return {std::string(state_name(s.evaluation.state)),
-            r.display_serial(),
-            r.fiscal_storage_payment_address
-                ? truncate_to_width(*r.fiscal_storage_payment_address, options.address_width)
-                : "?",
-            decimal(m.get(Metric::fn_days_left)),
-            decimal(m.get(Metric::fn_usage)),
-            count(m.get(Metric::unsent_docs)),
-            unsent_age(m),
-            shift(r, m),
-            network(m),
-            problem(s.evaluation)};
+    Row row;
+    for (std::size_t c = 0; c < column_count; ++c) {
+        row[c] = columns[c].cell(s);
+        if (columns[c].id == TableColumn::address && s.reg.fiscal_storage_payment_address)
+            row[c] = truncate_to_width(row[c], options.address_width);
+    }
+    return row;
 }
 
 std::string_view colour_of(State s) {
@@ -101,6 +122,10 @@ std::string_view colour_of(State s) {
 constexpr std::string_view colour_reset = "\033[0m";
 
 }  // namespace
+
+std::span<const TableColumn> table_columns() {
+    return columns;
+}
 
 std::size_t display_width(std::string_view utf8) {
     return utf8_length(utf8);
@@ -136,7 +161,7 @@ std::string render_table(const std::vector<const RegisterStatus*>& registers,
                          const TableOptions& options) {
     std::vector<Row> rows;
     rows.reserve(registers.size() + 1);
-    rows.push_back(header);
+    rows.push_back(header_row());
     for (const RegisterStatus* s : registers) rows.push_back(row_of(*s, options));
 
     std::array<std::size_t, column_count> width{};
@@ -151,16 +176,16 @@ std::string render_table(const std::vector<const RegisterStatus*>& registers,
         for (std::size_t c = 0; c < column_count; ++c) {
             if (c) line += "  ";
             const std::string spaces(width[c] - display_width(row[c]), ' ');
-            if (right_aligned[c]) line += spaces;
+            if (columns[c].numeric) line += spaces;
             // Colour wraps the word only, so padding (and alignment) stays plain.
-            if (c == state_column && options.colour && i > 0) {
+            if (columns[c].id == TableColumn::state && options.colour && i > 0) {
                 line += colour_of(registers[i - 1]->evaluation.state);
                 line += row[c];
                 line += colour_reset;
             } else {
                 line += row[c];
             }
-            if (!right_aligned[c] && c + 1 < column_count) line += spaces;
+            if (!columns[c].numeric && c + 1 < column_count) line += spaces;
         }
         line.erase(line.find_last_not_of(' ') + 1);
         out += line;

@@ -2,6 +2,7 @@
 // The human view of registers (`atol-kkt list`): an aligned table, worst first, with a summary
 // line; and the same registers as CSV for spreadsheets (`list --csv`).
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,6 +10,30 @@
 #include "common/fleet.hpp"
 
 namespace kkt {
+
+// One column of `list`'s table (the status page shows the same cells): its heading and what a
+// register's cell holds: "?" for an unknown value, "-" for none (no unsent documents, no network
+// error); SHIFT is "closed" or the hours it has been open; PROBLEM the worst reason ("+N more"
+// when there are others); ADDRESS whole (render_table() cuts it).
+struct TableColumn {
+    enum Id {
+        state,
+        serial,
+        address,
+        fn_days,
+        fn_usage,
+        unsent,
+        unsent_age,
+        shift,
+        network,
+        problem
+    };
+    Id id;
+    std::string_view header;  // "ФН DAYS"
+    bool numeric;             // right-aligned in the table
+    std::string (*cell)(const RegisterStatus&);
+};
+std::span<const TableColumn> table_columns();
 
 // Registers sorted worst state first, then by serial (a stable order for people and tests).
 std::vector<const RegisterStatus*> worst_first(std::vector<const RegisterStatus*> registers);
@@ -27,9 +52,8 @@ struct TableOptions {
     std::size_t address_width = 32;
 };
 
-// One row per register in the given order, columns aligned on display width. Cells: "?" for
-// an unknown value, "-" for none (no unsent documents, no network error); SHIFT is "closed" or
-// the hours it has been open; PROBLEM the worst reason ("+N more" when there are others).
+// One row per register in the given order, the cells of table_columns() aligned on display
+// width.
 std::string render_table(const std::vector<const RegisterStatus*>& registers,
                          const TableOptions& options = {});
 

@@ -7,7 +7,7 @@
 namespace kkt::plugin {
 namespace {
 
-const std::array<Command, 8> commands{{
+const std::array<Command, 9> commands{{
     {.name = "check",
      .arguments = "",
      .summary = "a Nagios/Icinga 2 check",
@@ -106,6 +106,28 @@ const std::array<Command, 8> commands{{
          "be written.",
      .options = prometheus_options,
      .run = run_prometheus,
+     .kind = CommandKind::tool},
+    {.name = "exporter",
+     .arguments = "",
+     .summary = "a Prometheus exporter: an HTTP server with the metrics and a status page",
+     .usage_options = "[--web.listen-address [HOST]:PORT] [--web.config.file FILE] [OPTIONS]",
+     .description =
+         "Serves the metrics of `atol-kkt prometheus` over HTTP for Prometheus to scrape, with\n"
+         "its own: atol_kkt_up (1 when the last read of ATOL succeeded),\n"
+         "atol_kkt_last_success_timestamp_seconds, atol_kkt_list_age_seconds,\n"
+         "atol_kkt_refresh_duration_seconds, atol_kkt_api_requests_total{outcome} and\n"
+         "atol_kkt_build_info. The register list is read again in the background once it is\n"
+         "older than --cache-ttl (one upstream fetch per TTL however many scrapes); a scrape\n"
+         "waits for a read under way no longer than its X-Prometheus-Scrape-Timeout-Seconds,\n"
+         "and when ATOL fails the last good registers are served with atol_kkt_up 0.\n"
+         "\n"
+         "Endpoints: the telemetry path (/metrics), /probe?profile=NAME (profile NAME's\n"
+         "metrics), / (the status page, also ?profile=NAME), /-/healthy and /-/ready.\n"
+         "SIGHUP rereads the profiles and the web config; SIGTERM and SIGINT stop it after\n"
+         "answering the requests under way (exit status 0). Errors before it listens: exit 2\n"
+         "for usage and configuration, 1 for others.",
+     .options = exporter_options,
+     .run = run_exporter,
      .kind = CommandKind::tool},
 }};
 

@@ -34,4 +34,8 @@ int run_zabbix_send(const Args& args, const po::options_description& options);
 po::options_description prometheus_options();
 int run_prometheus(const Args& args, const po::options_description& options);
 
+// plugin/exporter_command.cpp: the Prometheus exporter daemon.
+po::options_description exporter_options();
+int run_exporter(const Args& args, const po::options_description& options);
+
 }  // namespace kkt::plugin

@@ -85,13 +85,7 @@ Family family_of(const MetricInfo& info) {
 }
 
 void family_header(std::string& out, std::string_view name, std::string_view help) {
-    out += "# HELP ";
-    out += name;
-    out += ' ';
-    out += escape_help(help);
-    out += "\n# TYPE ";
-    out += name;
-    out += " gauge\n";
+    append_family_header(out, name, "gauge", help);
 }
 
 void sample(std::string& out, std::string_view name, std::string_view labels, double value) {
@@ -165,27 +159,6 @@ double exported(const Family& f, double value) {
     return round3(value * f.scale);
 }
 
-// The labels of a scrape-level sample: the account, if any.
-std::string scrape_labels(const ScrapeInfo& info) {
-    if (info.account.empty()) return "";
-    return "{account=\"" + escape_label_value(info.account) + "\"}";
-}
-
-void scrape_header(std::string& out, bool up, const ScrapeInfo& info) {
-    const std::string labels = scrape_labels(info);
-    if (info.test_mode) out += comment("test mode: ATOL's test API; use --prod for production");
-    if (!info.tls_verified) out += comment("TLS verification is off (--insecure)");
-    family_header(out, "atol_kkt_up",
-                  "1 when the registers were read (from the ATOL API or its fresh cache), 0 when "
-                  "the scrape failed");
-    sample(out, "atol_kkt_up", labels, up ? 1 : 0);
-    family_header(out, "atol_kkt_scrape_duration_seconds", "How long this atol-kkt run took");
-    sample(out, "atol_kkt_scrape_duration_seconds", labels, round3(info.duration_seconds));
-    family_header(out, "atol_kkt_test_mode",
-                  "1 when reading ATOL's test API (the default, --test), 0 for production");
-    sample(out, "atol_kkt_test_mode", labels, info.test_mode ? 1 : 0);
-}
-
 }  // namespace
 
 const std::vector<Family>& metric_families() {
@@ -205,25 +178,39 @@ std::string escape_help(std::string_view text) {
     return escaped(text, /*quote=*/false);
 }
 
-std::string render_exposition(const std::vector<const RegisterStatus*>& registers,
-                              const std::vector<std::string>& missing, const ScrapeInfo& info) {
+std::string render_scrape_header(bool up, const ScrapeInfo& info) {
+    std::string out;
+    const std::string labels = scrape_labels(info);
+    if (info.test_mode) out += comment("test mode: ATOL's test API; use --prod for production");
+    if (!info.tls_verified) out += comment("TLS verification is off (--insecure)");
+    family_header(out, "atol_kkt_up",
+                  "1 when the registers were read (from the ATOL API or its fresh cache), 0 when "
+                  "the scrape failed");
+    sample(out, "atol_kkt_up", labels, up ? 1 : 0);
+    family_header(out, "atol_kkt_scrape_duration_seconds", "How long this atol-kkt run took");
+    sample(out, "atol_kkt_scrape_duration_seconds", labels, round3(info.duration_seconds));
+    family_header(out, "atol_kkt_test_mode",
+                  "1 when reading ATOL's test API (the default, --test), 0 for production");
+    sample(out, "atol_kkt_test_mode", labels, info.test_mode ? 1 : 0);
+    return out;
+}
+
+std::string render_registers(const std::vector<const RegisterStatus*>& registers,
+                             const std::vector<std::string>& missing, const ScrapeInfo& info) {
     std::string out;
     // Labels once per register; a repeated label set would be a duplicate series.
     std::vector<std::pair<const RegisterStatus*, std::string>> rows;
     rows.reserve(registers.size());
     std::unordered_set<std::string> seen;
-    std::string skipped;
     for (const RegisterStatus* s : registers) {
         std::string labels = labels_of(s->reg, info.account);
         if (!seen.insert(labels).second) {
-            skipped += comment("left out a register with the same labels as another: " + labels);
+            out += comment("left out a register with the same labels as another: " + labels);
             continue;
         }
         rows.emplace_back(s, std::move(labels));
     }
 
-    scrape_header(out, true, info);
-    out += skipped;
     family_header(out, "atol_kkt_registers",
                   "Registers selected (by --serial, --group, --inn, "
                   "--exclude-serial; all of the account by default)");
@@ -247,10 +234,39 @@ std::string render_exposition(const std::vector<const RegisterStatus*>& register
     return out;
 }
 
+std::string render_exposition(const std::vector<const RegisterStatus*>& registers,
+                              const std::vector<std::string>& missing, const ScrapeInfo& info) {
+    return render_scrape_header(true, info) + render_registers(registers, missing, info);
+}
+
 std::string render_failure(std::string_view error, const ScrapeInfo& info) {
-    std::string out = comment("atol-kkt: " + std::string(error));
-    scrape_header(out, false, info);
-    return out;
+    return render_comment("atol-kkt: " + std::string(error)) + render_scrape_header(false, info);
+}
+
+std::string render_comment(std::string_view text) {
+    return comment(text);
+}
+
+void append_family_header(std::string& out, std::string_view name, std::string_view type,
+                          std::string_view help) {
+    out += "# HELP ";
+    out += name;
+    out += ' ';
+    out += escape_help(help);
+    out += "\n# TYPE ";
+    out += name;
+    out += ' ';
+    out += type;
+    out += '\n';
+}
+
+void append_sample(std::string& out, std::string_view name, std::string_view labels, double value) {
+    sample(out, name, labels, value);
+}
+
+std::string scrape_labels(const ScrapeInfo& info) {
+    if (info.account.empty()) return "";
+    return "{account=\"" + escape_label_value(info.account) + "\"}";
 }
 
 }  // namespace kkt::prometheus

@@ -40,8 +40,27 @@ struct ScrapeInfo {
 std::string render_exposition(const std::vector<const RegisterStatus*>& registers,
                               const std::vector<std::string>& missing, const ScrapeInfo& info);
 
+// The parts of render_exposition(), for a caller that keeps the registers' part of a read and
+// renders the rest per scrape (the exporter): the run's families (atol_kkt_up, the duration,
+// test mode, with the mode's comments) ...
+std::string render_scrape_header(bool up, const ScrapeInfo& info);
+// ... and the registers' (atol_kkt_registers, atol_kkt_register_not_found, atol_kkt_state and
+// one family per metric); the account of `info` labels them.
+std::string render_registers(const std::vector<const RegisterStatus*>& registers,
+                             const std::vector<std::string>& missing, const ScrapeInfo& info);
+
 // A failed scrape: atol_kkt_up 0, the duration, and `error` as a comment line.
 std::string render_failure(std::string_view error, const ScrapeInfo& info);
+
+// Building blocks for other families: "# TEXT" on one line (line feeds become spaces) ...
+std::string render_comment(std::string_view text);
+// ... "# HELP" and "# TYPE" (`type`: gauge, counter) ...
+void append_family_header(std::string& out, std::string_view name, std::string_view type,
+                          std::string_view help);
+// ... one sample (`labels` "{…}" or empty; numbers in the C locale) ...
+void append_sample(std::string& out, std::string_view name, std::string_view labels, double value);
+// ... and the labels of a sample that is not a register's: {account="…"} or none.
+std::string scrape_labels(const ScrapeInfo& info);
 
 // Label value escaping of the text format: backslash, double quote and line feed.
 std::string escape_label_value(std::string_view text);

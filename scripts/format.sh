@@ -4,7 +4,7 @@
 #   scripts/format.sh --fix    rewrite them in place
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -d '' files < <(find common nagios zabbix prometheus plugin tests \
+mapfile -d '' files < <(find common nagios zabbix prometheus web plugin tests \
     \( -name '*.cpp' -o -name '*.hpp' \) -print0 | sort -z)
 if [[ "${1:-}" == "--fix" ]]; then
     clang-format -i "${files[@]}"

@@ -17,7 +17,9 @@ _atol_kkt_takes_value() {
             --ca-file | --proxy | --cache-dir | --cache-ttl | --page-size | --max-pages | \
             --serial | --exclude-serial | --group | --inn | -w | --warning | -c | --critical | \
             --output | --timeout-state | --api-error-state | --zabbix-server | --host | \
-            --zabbix-config | --items | --account-label)
+            --zabbix-config | --items | --account-label | --web.listen-address | \
+            --web.telemetry-path | --web.config.file | --web.max-connections | \
+            --web.read-header-timeout)
             return 0 ;;
     esac
     return 1
@@ -25,7 +27,7 @@ _atol_kkt_takes_value() {
 
 # Long options of "PROGRAM ARGS... --help": every --name at the start of a help line.
 _atol_kkt_options() {
-    "$@" --help 2>/dev/null | sed -n -E 's/^ +(-[a-zA-Z] \[ )?(--[a-z][a-z-]*).*/\2/p' | sort -u
+    "$@" --help 2>/dev/null | sed -n -E 's/^ +(-[a-zA-Z] \[ )?(--[a-z][a-z.-]*[a-z]).*/\2/p' | sort -u
 }
 
 _atol_kkt() {
@@ -62,7 +64,7 @@ _atol_kkt() {
             compopt -o nospace 2>/dev/null
             mapfile -t COMPREPLY < <(compgen -W "$(_atol_kkt_metrics "$program")" -S "=" -- "$cur")
             return ;;
-        --config | --password-file | --ca-file | --output | --zabbix-config)
+        --config | --password-file | --ca-file | --output | --zabbix-config | --web.config.file)
             compopt -o filenames 2>/dev/null
             mapfile -t COMPREPLY < <(compgen -f -- "$cur")
             return ;;

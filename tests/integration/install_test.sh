@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `cmake --install` puts atol-kkt in bin/ and check_atol_kkt beside it as a link that acts as
 # `atol-kkt check`; `atol-kkt --version` and the installed manual page carry the project's
-# version (project(VERSION) in the root CMakeLists.txt).   Args: BUILD_DIR SOURCE_DIR VERSION
+# version (project(VERSION) in the root CMakeLists.txt); the exporter's systemd unit and the
+# Grafana dashboard are installed.   Args: BUILD_DIR SOURCE_DIR VERSION
 set -euo pipefail
 build=$1
 source_dir=$2
@@ -32,4 +33,11 @@ sed "s/@PROJECT_VERSION@/$version/" "$source_dir/plugin/atol-kkt.1" | cmp -s - "
     || { echo "FAIL: the installed atol-kkt.1 differs from plugin/atol-kkt.1 beyond the version"; exit 1; }
 cmp -s "$source_dir/plugin/check_atol_kkt.1" "$man/check_atol_kkt.1" \
     || { echo "FAIL: the installed check_atol_kkt.1 differs from plugin/check_atol_kkt.1"; exit 1; }
+
+# The exporter's systemd unit runs the installed program; the dashboard is beside the rules.
+unit=$dest/usr/local/lib/systemd/system/atol-kkt-exporter.service
+grep -qx 'ExecStart=/usr/local/bin/atol-kkt exporter --profile exporter' "$unit" \
+    || { echo "FAIL: $unit missing or not running /usr/local/bin/atol-kkt exporter"; exit 1; }
+[[ -f $dest/usr/local/share/atol-kkt/prometheus/grafana-dashboard.json ]] \
+    || { echo "FAIL: grafana-dashboard.json not installed"; exit 1; }
 echo "install: ok"

@@ -73,8 +73,9 @@ TEST(ProgramHelp, HelpDashHAndTheWordHelpShowTheSameOnStdout) {
         EXPECT_EQ(r.out, help.out) << same;
     }
     const std::vector<ListedCommand> commands = listed_commands();
-    EXPECT_EQ(commands.size(), 8u);  // check, list, get, zabbix discovery|registers|get|send,
-                                     // prometheus: a new one must reach the man page too
+    EXPECT_EQ(commands.size(), 9u);  // check, list, get, zabbix discovery|registers|get|send,
+                                     // prometheus, exporter: a new one must reach the man page
+                                     // too
 }
 
 TEST(ProgramHelp, NoCommandOrAnUnknownOneIsAUsageErrorOnStderr) {

@@ -65,7 +65,8 @@ Words help_options(const std::vector<std::string>& command) {
     RunResult r = run_program(ATOL_KKT_BIN, args, {});
     EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.err;  // check: 3 as Nagios wants
     Words out;
-    static const std::regex option(R"(^  +(?:-[a-zA-Z] \[ )?(--[a-z][a-z-]*))");
+    // Names may have dots (the exporter's --web.listen-address).
+    static const std::regex option(R"(^  +(?:-[a-zA-Z] \[ )?(--[a-z][a-z.-]*[a-z]))");
     std::istringstream in(r.out);
     for (std::string line; std::getline(in, line);) {
         std::smatch m;
@@ -104,7 +105,7 @@ const std::vector<std::vector<std::string>>& commands() {
 
 TEST(Completion, CommandsThenZabbixSubcommands) {
     EXPECT_EQ(complete({ATOL_KKT_BIN, ""}),
-              (Words{"check", "get", "help", "list", "prometheus", "zabbix"}));
+              (Words{"check", "exporter", "get", "help", "list", "prometheus", "zabbix"}));
     EXPECT_EQ(complete({ATOL_KKT_BIN, "pr"}), Words{"prometheus"});
     EXPECT_EQ(complete({ATOL_KKT_BIN, "zabbix", ""}),
               (Words{"discovery", "get", "registers", "send"}));
@@ -137,6 +138,10 @@ TEST(Completion, OptionsAreThoseOfEachCommandsHelp) {
                            "--csv"}));
     EXPECT_EQ(complete({ATOL_KKT_BIN, "prometheus", "--o"}), Words{"--output"});
     EXPECT_EQ(complete({ATOL_KKT_BIN, "check", "--timeout-s"}), Words{"--timeout-state"});
+    EXPECT_EQ(complete({ATOL_KKT_BIN, "exporter", "--web.l"}), Words{"--web.listen-address"});
+    // Its value is not taken for the command.
+    EXPECT_EQ(complete({ATOL_KKT_BIN, "exporter", "--web.listen-address", ":9632", "--web.t"}),
+              Words{"--web.telemetry-path"});
 }
 
 // The long options whose --help line shows a value ("--profile NAME", "-w [ --warning ] arg").
@@ -145,7 +150,8 @@ Words help_options_with_values(const std::vector<std::string>& command) {
     args.push_back("--help");
     RunResult r = run_program(ATOL_KKT_BIN, args, {});
     Words out;
-    static const std::regex option(R"(^  +(?:-[a-zA-Z] \[ )?(--[a-z][a-z-]*)(?: \])? (arg|[A-Z]))");
+    static const std::regex option(
+        R"(^  +(?:-[a-zA-Z] \[ )?(--[a-z][a-z.-]*[a-z])(?: \])? (arg|[A-Z\[]))");
     std::istringstream in(r.out);
     for (std::string line; std::getline(in, line);) {
         std::smatch m;

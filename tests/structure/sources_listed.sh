@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every .cpp and .hpp file under common/ nagios/ zabbix/ prometheus/ plugin/ tests/, and every
+# Every .cpp and .hpp file under common/ nagios/ zabbix/ prometheus/ web/ plugin/ tests/, and every
 # real-system test script tests/real/test_*.sh, is listed in a CMakeLists.txt (or a .cmake file)
 # of its folder or of a folder above it, by its path from that folder (plugin/CMakeLists.txt
 # lists cli.cpp and cli.hpp, tests/CMakeLists.txt lists unit/test_cache.cpp). The build names
@@ -37,7 +37,7 @@ unlisted=()
 while IFS= read -r -d '' file; do
     file=${file#./}
     listed "$file" || unlisted+=("$file")
-done < <(find common nagios zabbix prometheus plugin tests \
+done < <(find common nagios zabbix prometheus web plugin tests \
     \( -name '*.cpp' -o -name '*.hpp' -o -path 'tests/real/test_*.sh' \) -print0 2>/dev/null | sort -z)
 
 if ((${#unlisted[@]})); then

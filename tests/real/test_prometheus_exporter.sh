@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# A real Prometheus server (Debian's `prometheus` package) scrapes `atol-kkt exporter`: started in
+# the foreground on loopback with the scrape job and rule file of docs/exporter.md, staged
+# in a directory this test creates. Through Prometheus' HTTP API: up == 1, the exporter's series,
+# exactly the alerts the hand-written fleet below should fire; then ATOL fails and
+# AtolKktScrapeFailed goes pending (it fires after its `for: 10m`) while the last registers stay
+# queryable. Every PromQL query of prometheus/grafana-dashboard.json returns data.
+# usage: test_prometheus_exporter.sh ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR
+set -euo pipefail
+atol=${1:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}
+emulator=${2:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}
+src=${3:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}
+work=$(mktemp -d /tmp/atol-prometheus.XXXXXX)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+passes=0 failures=0
+pass() { echo "ok   $*"; passes=$((passes + 1)); }
+fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+die() {
+    echo "FAIL $*"
+    for log in "$work"/*.log; do [[ -f $log ]] && { echo "---- $log"; tail -n 30 "$log"; }; done
+    exit 1
+}
+
+command -v prometheus >/dev/null ||
+    die "prometheus is not installed (scripts/setup.sh --tests installs it)"
+prometheus --version 2>&1 | head -n1 | sed 's/^/     /'
+
+# The fleet: one register per alert it should fire, and one healthy. Times are relative to now
+# (the emulator serves the file as it is).
+at() { date -u -d "$1" +%Y-%m-%dT%H:%M:%S+00:00; }
+register() {  # SERIAL FN_EXPIRATION FN_USAGE UNSENT FIRST_UNSENT
+    printf '{"serialNumber":"%s","registrationNumber":"000653871204%s","groupCode":"shop",
+      "fiscalStorageINN":"7701234567","fiscalStoragePaymentAddress":"shop.example.ru",
+      "fiscalStorageExpiration":"%s","fiscalStoragePercentageUse":%s,"timestamp":"%s",
+      "isShiftOpened":false,"unsentDocs":%s,"firstUnsetDocTimestamp":%s,"networkErrorCode":0}' \
+        "$1" "${1: -4}" "$2" "$3" "$(at now)" "$4" "$5"
+}
+{
+    echo "["
+    register 00106709180001 "$(at '+400 days')" 10 0 null
+    echo ","
+    register 00106709180002 "$(at '+3 days')" 20 0 null
+    echo ","
+    register 00106709180003 "$(at '+300 days')" 85 0 null
+    echo ","
+    register 00106709180004 "$(at '+300 days')" 30 5 "\"$(at '-100 hours')\""
+    echo "]"
+} >"$work/fleet.json"
+expected_alerts="AtolKktFnExpiresCritical 00106709180002
+AtolKktFnUsageWarning 00106709180003
+AtolKktUnsentCritical 00106709180004"
+
+# 1. The emulator, and the exporter on an ephemeral loopback port (it prints the URL).
+mkfifo "$work/emulator.url"
+"$emulator" --fleet "$work/fleet.json" >"$work/emulator.url" 2>"$work/emulator.log" &
+pids+=($!)
+exec {fd}<"$work/emulator.url"
+read -r -t 20 api_url <&"$fd" || die "the emulator did not start"
+control_url=${api_url%/api}/_emulator
+
+env -i PATH="$PATH" HOME="$work" ATOL_KKT_CACHE_DIR="$work/cache" ATOL_KKT_BASE_URL="$api_url" \
+    LC_ALL=C.UTF-8 "$atol" exporter --web.listen-address 127.0.0.1:0 --cache-ttl 2 --timeout 5 \
+    2>"$work/exporter.log" &
+pids+=($!)
+exporter_url=
+for _ in $(seq 100); do
+    exporter_url=$(grep -oE 'listening on http://127\.0\.0\.1:[0-9]+' "$work/exporter.log" | head -n1 |
+        cut -d' ' -f3) || true
+    [[ -n $exporter_url ]] && break
+    sleep 0.1
+done
+[[ -n $exporter_url ]] || die "the exporter did not start"
+exporter_target=${exporter_url#http://}
+pass "exporter listening at $exporter_url"
+
+# 2. Prometheus with the job and rule file docs/exporter.md tells the admin to add.
+for _ in $(seq 20); do
+    prom_port=$((20000 + RANDOM % 12000))
+    ss -Htln "sport = :$prom_port" | grep -q . || break
+done
+# The rule file as `cmake --install` puts it in share/atol-kkt/prometheus/, a copy.
+mkdir "$work/config"
+install -m 0644 "$src/prometheus/atol-kkt.rules.yml" "$work/config/atol-kkt.rules.yml"
+cat >"$work/config/prometheus.yml" <<YAML
+global:
+  scrape_interval: 2s
+  evaluation_interval: 2s
+rule_files:
+  - $work/config/atol-kkt.rules.yml
+scrape_configs:
+  - job_name: atol-kkt
+    static_configs:
+      - targets: ['$exporter_target']
+YAML
+if promtool check config "$work/config/prometheus.yml" >"$work/promtool.log" 2>&1; then
+    pass "promtool check config"
+else
+    fail "promtool check config: $(cat "$work/promtool.log")"
+fi
+prometheus --config.file="$work/config/prometheus.yml" --storage.tsdb.path="$work/data" \
+    --web.listen-address="127.0.0.1:$prom_port" >"$work/prometheus.log" 2>&1 &
+pids+=($!)
+prom=http://127.0.0.1:$prom_port
+
+# query PROMQL: the API's result array (JSON); empty on an error.
+query() { curl -fsS --max-time 5 --get "$prom/api/v1/query" --data-urlencode "query=$1" | jq -c '.data.result'; }
+# value PROMQL: the first sample's value, or nothing.
+value() { query "$1" 2>/dev/null | jq -r '.[0].value[1] // empty' 2>/dev/null || true; }
+# wait_value PROMQL VALUE: until the query gives VALUE (60 s at most).
+wait_value() {
+    local v
+    for _ in $(seq 120); do
+        v=$(value "$1")
+        [[ $v == "$2" ]] && return 0
+        sleep 0.5
+    done
+    echo "     $1 = '${v:-}' (wanted $2)"
+    return 1
+}
+# alerts STATE: "alertname serial" of the alerts in STATE, sorted.
+alerts() {
+    curl -fsS --max-time 5 "$prom/api/v1/alerts" |
+        jq -r --arg state "$1" '.data.alerts[] | select(.state == $state) |
+            "\(.labels.alertname) \(.labels.serial // "")" | sub(" $"; "")' | sort
+}
+
+for _ in $(seq 60); do curl -fsS --max-time 2 "$prom/-/ready" >/dev/null 2>&1 && break; sleep 0.5; done
+curl -fsS --max-time 2 "$prom/-/ready" >/dev/null 2>&1 || die "Prometheus did not get ready"
+pass "Prometheus ready on $prom"
+
+# 3. The scrape and the series.
+wait_value 'up{job="atol-kkt"}' 1 && pass "up == 1" || fail "up is not 1"
+wait_value 'atol_kkt_up' 1 && pass "atol_kkt_up == 1" || fail "atol_kkt_up is not 1"
+[[ $(value 'atol_kkt_registers') == 4 ]] && pass "atol_kkt_registers == 4" || fail "atol_kkt_registers"
+[[ $(value 'count(atol_kkt_state)') == 4 ]] && pass "4 atol_kkt_state series" || fail "atol_kkt_state series"
+[[ $(value 'atol_kkt_fn_usage{serial="00106709180003"}') == 85 ]] &&
+    pass "fn_usage of 00106709180003 is 85" || fail "fn_usage of 00106709180003"
+for series in atol_kkt_build_info atol_kkt_last_success_timestamp_seconds atol_kkt_list_age_seconds \
+    atol_kkt_refresh_duration_seconds 'atol_kkt_api_requests_total{outcome="success"}'; do
+    [[ -n $(value "$series") ]] && pass "series $series" || fail "no series $series"
+done
+
+# 4. Exactly the expected alerts firing (rules without `for:` fire at their first evaluation).
+firing=
+for _ in $(seq 60); do
+    firing=$(alerts firing)
+    [[ $firing == "$expected_alerts" ]] && break
+    sleep 0.5
+done
+if [[ $firing == "$expected_alerts" ]]; then
+    pass "firing: exactly $(echo "$expected_alerts" | tr '\n' ';')"
+else
+    fail "firing alerts differ"
+    diff <(echo "$expected_alerts") <(echo "$firing") | sed 's/^/     /' || true
+fi
+
+# 5. Every PromQL query of the Grafana dashboard returns data from this Prometheus.
+dashboard=$src/prometheus/grafana-dashboard.json
+jq -e . "$dashboard" >/dev/null && pass "grafana-dashboard.json is JSON" || fail "grafana-dashboard.json is not JSON"
+sleep 5  # increase() over a range needs two scrapes of the counter
+queries=0
+while IFS= read -r expr; do
+    queries=$((queries + 1))
+    result=$(query "$expr" 2>/dev/null || true)
+    if [[ -n $result && $result != "[]" && $result != null ]]; then
+        pass "dashboard query returns data: $expr"
+    else
+        fail "dashboard query returns nothing: $expr"
+    fi
+done < <(jq -r '.. | .expr? // empty' "$dashboard")
+((queries >= 10)) && pass "the dashboard has $queries queries" || fail "the dashboard has $queries queries"
+
+# 6. ATOL fails: atol_kkt_up 0, AtolKktScrapeFailed pending, the last registers still there.
+curl -fsS --max-time 5 -X POST -H 'Content-Type: application/json' \
+    -d '{"fail_status":503,"fail_path":"any"}' "$control_url/faults" >/dev/null
+wait_value 'atol_kkt_up' 0 && pass "ATOL down: atol_kkt_up == 0" || fail "ATOL down: atol_kkt_up not 0"
+[[ $(value 'up{job="atol-kkt"}') == 1 ]] && pass "ATOL down: the scrape itself still up" ||
+    fail "ATOL down: scrape failed"
+pending=
+for _ in $(seq 60); do
+    pending=$(alerts pending)
+    [[ $pending == *AtolKktScrapeFailed* ]] && break
+    sleep 0.5
+done
+[[ $pending == *AtolKktScrapeFailed* ]] && pass "ATOL down: AtolKktScrapeFailed pending (for: 10m)" ||
+    fail "ATOL down: AtolKktScrapeFailed not pending ($pending)"
+[[ $(value 'count(atol_kkt_state)') == 4 ]] && pass "ATOL down: the last 4 registers still queryable" ||
+    fail "ATOL down: registers gone"
+[[ $(value 'atol_kkt_api_requests_total{outcome="api_error"} > 0') != "" ]] &&
+    pass "ATOL down: api_error counted" || fail "ATOL down: no api_error counted"
+[[ $(alerts firing) == "$expected_alerts" ]] && pass "ATOL down: the register alerts keep firing" ||
+    fail "ATOL down: register alerts changed"
+
+echo "$passes passed, $failures failed"
+((failures == 0))
