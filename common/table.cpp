@@ -10,13 +10,15 @@
 namespace kkt {
 namespace {
 
-constexpr std::size_t column_count = 10;
+constexpr std::size_t column_count = 12;
 enum Column : std::size_t {
     state_column,
     serial_column,
     address_column,
     fn_days_column,
     fn_usage_column,
+    fn_full_column,
+    fn_replace_column,
     unsent_column,
     unsent_age_column,
     shift_column,
@@ -25,11 +27,11 @@ enum Column : std::size_t {
 };
 using Row = std::array<std::string, column_count>;
 
-const Row header = {"STATE",  "SERIAL",     "ADDRESS", "ФН DAYS", "ФН %",
-                    "UNSENT", "UNSENT AGE", "SHIFT",   "NET",     "PROBLEM"};
+const Row header = {"STATE",   "SERIAL", "ADDRESS",    "ФН DAYS", "ФН %", "FULL IN",
+                    "REPLACE", "UNSENT", "UNSENT AGE", "SHIFT",   "NET",  "PROBLEM"};
 // Numbers right-aligned so their points line up; words left.
-constexpr std::array<bool, column_count> right_aligned = {false, false, false, true, true,
-                                                          true,  true,  true,  true, false};
+constexpr std::array<bool, column_count> right_aligned = {false, false, false, true, true, true,
+                                                          true,  true,  true,  true, true, false};
 
 std::string decimal(std::optional<double> v) {
     return v ? format_fixed(*v, 1) : "?";
@@ -61,8 +63,17 @@ std::string network(const Metrics& m) {
     return *code == 0 ? "-" : count(code);
 }
 
-std::string problem(const Evaluation& e) {
-    if (e.problems.empty()) return "";
+// Days until the ФН memory is full; "-" when it is not filling (it never will at this pace).
+std::string fn_full(const RegisterStatus& s) {
+    if (const auto days = s.metrics.get(Metric::fn_full_days_left)) return format_fixed(*days, 1);
+    const bool not_filling = s.reg.fiscal_storage_percentage_use &&
+                             s.forecast.usage_history_days >= min_forecast_history_days;
+    return not_filling ? "-" : "?";
+}
+
+// The worst reason, else a note.
+std::string problem(const Evaluation& e, const std::vector<std::string>& notes) {
+    if (e.problems.empty()) return notes.empty() ? "" : notes.front();
     std::string text = e.problems.front().reason;
     if (e.problems.size() > 1) text += " (+" + std::to_string(e.problems.size() - 1) + " more)";
     return text;
@@ -78,11 +89,13 @@ Row row_of(const RegisterStatus& s, const TableOptions& options) {
                 : "?",
             decimal(m.get(Metric::fn_days_left)),
             decimal(m.get(Metric::fn_usage)),
+            fn_full(s),
+            decimal(m.get(Metric::fn_replace_days_left)),
             count(m.get(Metric::unsent_docs)),
             unsent_age(m),
             shift(r, m),
             network(m),
-            problem(s.evaluation)};
+            problem(s.evaluation, s.notes)};
 }
 
 std::string_view colour_of(State s) {

@@ -28,8 +28,10 @@ struct TableOptions {
 };
 
 // One row per register in the given order, columns aligned on display width. Cells: "?" for
-// an unknown value, "-" for none (no unsent documents, no network error); SHIFT is "closed" or
-// the hours it has been open; PROBLEM the worst reason ("+N more" when there are others).
+// an unknown value, "-" for none (no unsent documents, no network error, a ФН memory not
+// filling); FULL IN is fn_full_days_left, REPLACE fn_replace_days_left; SHIFT is "closed" or
+// the hours it has been open; PROBLEM the worst reason ("+N more" when there are others), or
+// else the register's note.
 std::string render_table(const std::vector<const RegisterStatus*>& registers,
                          const TableOptions& options = {});
 
