@@ -137,9 +137,9 @@ struct FnState {
 
 // The busy register of a block fills 2 %/day from 66 % and has its ФН replaced after 14 days,
 // at 94 %: the forecast's test case (docs/forecast.md).
-constexpr std::int64_t kBusyStartPercent = 6600;
-constexpr std::int64_t kBusyRate = 200;  // hundredths of a percent a day
-constexpr auto kBusyReplacedAfter = days{14};
+constexpr std::int64_t busy_start_percent = 6600;
+constexpr std::int64_t busy_rate = 200;  // hundredths of a percent a day
+constexpr auto busy_replaced_after = days{14};
 
 // `fn` at `grown_until`, grown since `since` at `rate` hundredths of a percent a day and
 // `per_percent` documents per percent. A ФН signs nothing once expired or full.
@@ -165,10 +165,10 @@ FnState grown_fn(const FleetParams& p, std::size_t index, Kind kind, bool busy, 
         grow(fn, since, p.now, rate, per_percent);
         return fn;
     }
-    fn.percent = kBusyStartPercent;
-    fn.signed_documents = kBusyStartPercent * per_percent / 100;
-    rate = kBusyRate;
-    const SysSeconds replaced = since + kBusyReplacedAfter;
+    fn.percent = busy_start_percent;
+    fn.signed_documents = busy_start_percent * per_percent / 100;
+    rate = busy_rate;
+    const SysSeconds replaced = since + busy_replaced_after;
     if (p.now < replaced) {
         grow(fn, since, p.now, rate, per_percent);
         return fn;
