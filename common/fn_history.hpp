@@ -1,7 +1,7 @@
 #pragma once
 // Each register's ФН history in the state cache (docs/forecast.md): the samples the forecast
 // is fitted to, kept for the current ФН only, at most one per UTC day and for the fit's window,
-// so the cache stays bounded (docs/performance.md, "State cache size"). When the ФН serial
+// so the cache stays bounded (docs/forecast.md, "Size and cost"). When the ФН serial
 // changes the history restarts, and the replacement is kept until a run shows it once.
 //
 // FnHistoryStore is the only code that knows how the histories are kept on disk: a per-register
