@@ -7,6 +7,7 @@
 #include "common/atol_client.hpp"
 #include "common/cache.hpp"
 #include "common/errors.hpp"
+#include "common/fn_history.hpp"
 #include "common/http.hpp"
 #include "common/text.hpp"
 
@@ -86,6 +87,52 @@ std::vector<std::optional<TimePoint>> track_shifts(const std::vector<Register>& 
     return first_seen;
 }
 
+// A register's forecast from its ФН history, and its note when one is due.
+struct Tracked {
+    FnForecast forecast;
+    std::optional<std::string> note;
+};
+
+// Records each register's observation in its ФН history (docs/forecast.md) and forecasts
+// from it. Read-modify-write under a lock, as the shift state; a run that cannot get the lock
+// in time forecasts from what it read and records nothing, nor says a note it could not mark
+// as said.
+std::vector<Tracked> track_history(const std::vector<Register>& registers, const CacheDir& dir,
+                                   const std::string& key, const RunContext& run,
+                                   TimePoint observed_at, TimePoint now) {
+    const auto wait =
+        std::min<std::chrono::milliseconds>(run.deadline.remaining(), std::chrono::seconds(2));
+    FnHistoryStore store(dir, key);
+    auto lock = dir.lock(store.lock_name(), wait);
+    FnHistories histories = store.load();
+    const SelectionFilter selected(run.config.selection);
+    bool changed = false;
+    std::vector<Tracked> tracked(registers.size());
+    for (std::size_t i = 0; i < registers.size(); ++i) {
+        const Register& r = registers[i];
+        if (!r.serial_number) continue;
+        const FnSample observed = observation_of(r, observed_at);
+        auto it = histories.find(*r.serial_number);
+        if (it == histories.end()) {
+            if (!observed.fn_usage && !observed.signed_documents) continue;
+            it = histories.emplace(*r.serial_number, FnHistory{}).first;
+        }
+        FnHistory& history = it->second;
+        changed |= record_observation(history, r.fiscal_storage_serial_number, observed);
+        tracked[i].forecast = forecast_fn(forecast_samples(history, observed), now);
+        if (lock && run.shows_notes && history.unreported_replacement && selected(r)) {
+            tracked[i].note = replacement_note(*history.unreported_replacement);
+            history.unreported_replacement.reset();
+            changed = true;
+        }
+    }
+    if (changed && lock) {
+        forget_stale(histories, observed_at);
+        store.store(histories);
+    }
+    return tracked;
+}
+
 // The --group rule (docs/selection.md): the group code without its surrounding whitespace,
 // byte for byte (no case folding, no Unicode normalisation); `wanted` is trimmed already.
 bool in_group(const std::optional<std::string>& group_code, const std::string& wanted) {
@@ -93,10 +140,12 @@ bool in_group(const std::optional<std::string>& group_code, const std::string& w
 }
 
 RegisterStatus assess(Register r, const Thresholds& thresholds, TimePoint now,
-                      std::optional<TimePoint> shift_first_seen) {
+                      std::optional<TimePoint> shift_first_seen, Tracked tracked) {
     RegisterStatus status;
-    status.metrics = compute_metrics(r, now, shift_first_seen);
-    status.evaluation = evaluate(r, status.metrics, thresholds, now);
+    status.metrics = compute_metrics(r, now, shift_first_seen, tracked.forecast);
+    status.evaluation = evaluate(r, status.metrics, thresholds, now, tracked.forecast);
+    status.forecast = tracked.forecast;
+    if (tracked.note) status.notes.push_back(std::move(*tracked.note));
     status.reg = std::move(r);
     return status;
 }
@@ -162,10 +211,11 @@ Fleet load_fleet(const RunContext& run, const Thresholds& thresholds) {
     fleet.fetched_at = fetched_at;
 
     auto first_seen = track_shifts(*registers, dir, key, run.deadline, fetched_at);
+    auto tracked = track_history(*registers, dir, key, run, fetched_at, fleet.now);
     fleet.registers.reserve(registers->size());
     for (std::size_t i = 0; i < registers->size(); ++i)
-        fleet.registers.push_back(
-            assess(std::move((*registers)[i]), thresholds, fleet.now, first_seen[i]));
+        fleet.registers.push_back(assess(std::move((*registers)[i]), thresholds, fleet.now,
+                                         first_seen[i], std::move(tracked[i])));
     return fleet;
 }
 
@@ -179,27 +229,36 @@ RegisterStatus load_register(const RunContext& run, const Thresholds& thresholds
     Register r = client.get_register(serial, run.deadline);
     const TimePoint now = run.clock.now();
     auto first_seen = track_shifts({r}, dir, key, run.deadline, now);
-    return assess(std::move(r), thresholds, now, first_seen.front());
+    auto tracked = track_history({r}, dir, key, run, now, now);
+    return assess(std::move(r), thresholds, now, first_seen.front(), std::move(tracked.front()));
+}
+
+SelectionFilter::SelectionFilter(const Selection& selection)
+    : selection_(selection),
+      wanted_(selection.serials.begin(), selection.serials.end()),
+      excluded_(selection.exclude_serials.begin(), selection.exclude_serials.end()) {}
+
+bool SelectionFilter::asks_for(const Register& r) const {
+    return r.serial_number && wanted_.contains(*r.serial_number);
+}
+
+bool SelectionFilter::operator()(const Register& r) const {
+    if (!wanted_.empty() && !asks_for(r)) return false;
+    if (r.serial_number && excluded_.contains(*r.serial_number)) return false;
+    if (selection_.group && !in_group(r.group_code, *selection_.group)) return false;
+    return !selection_.inn || r.fiscal_storage_inn == selection_.inn;
 }
 
 std::vector<const RegisterStatus*> select(const Fleet& fleet, const Selection& selection,
                                           std::vector<std::string>* missing) {
-    std::unordered_set<std::string_view> wanted(selection.serials.begin(), selection.serials.end());
-    std::unordered_set<std::string_view> excluded(selection.exclude_serials.begin(),
-                                                  selection.exclude_serials.end());
+    const SelectionFilter selected(selection);
     std::unordered_set<std::string_view> found;
     std::vector<const RegisterStatus*> picked;
     for (const RegisterStatus& status : fleet.registers) {
         const Register& r = status.reg;
-        const std::string_view serial = r.serial_number ? *r.serial_number : std::string_view();
-        if (!wanted.empty()) {
-            if (!r.serial_number || !wanted.contains(serial)) continue;
-            found.insert(serial);
-        }
-        if (r.serial_number && excluded.contains(serial)) continue;
-        if (selection.group && !in_group(r.group_code, *selection.group)) continue;
-        if (selection.inn && r.fiscal_storage_inn != selection.inn) continue;
-        picked.push_back(&status);
+        // A --serial asked for is found even when another filter leaves it out.
+        if (selected.asks_for(r)) found.insert(*r.serial_number);
+        if (selected(r)) picked.push_back(&status);
     }
     if (missing) {
         for (const std::string& serial : selection.serials)

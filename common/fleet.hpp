@@ -4,11 +4,14 @@
 // uses, so they all see the same registers, values and states.
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "common/clock.hpp"
 #include "common/config.hpp"
 #include "common/deadline.hpp"
+#include "common/forecast.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "common/register.hpp"
@@ -20,6 +23,9 @@ struct RegisterStatus {
     Register reg;
     Metrics metrics;
     Evaluation evaluation;
+    FnForecast forecast;  // from the ФН history: what fn_full_days_left etc. were computed with
+    // Said once, by the first run that shows this register's text: "ФН replaced (… → …) on …".
+    std::vector<std::string> notes;
 };
 
 struct Fleet {
@@ -36,6 +42,9 @@ struct RunContext {
     const Clock& clock;
     const Deadline& deadline;
     const Log& log;
+    // Whether the command prints the registers' notes. A note is said once: a run that cannot
+    // print it (Prometheus, a single Zabbix value) leaves it for one that can.
+    bool shows_notes = true;
 };
 
 // The whole account's register list (from the cache when fresh), assessed. Throws the core's
@@ -45,6 +54,19 @@ Fleet load_fleet(const RunContext& run, const Thresholds& thresholds);
 // One register straight from the single-register endpoint, assessed. NotFoundError if absent.
 RegisterStatus load_register(const RunContext& run, const Thresholds& thresholds,
                              std::string_view serial);
+
+// Whether a Selection picks register `r` (--serial, --exclude-serial, --group, --inn).
+class SelectionFilter {
+  public:
+    explicit SelectionFilter(const Selection& selection);
+    bool operator()(const Register& r) const;
+    // Whether --serial names it.
+    bool asks_for(const Register& r) const;
+
+  private:
+    const Selection& selection_;
+    std::unordered_set<std::string_view> wanted_, excluded_;
+};
 
 // The registers a Selection picks, in fleet order; `missing` gets the --serial values the
 // account does not have.

@@ -3,6 +3,7 @@
 #include "common/metrics.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace kkt {
 
@@ -43,6 +44,20 @@ constexpr std::array<MetricInfo, metric_count> metric_table = {{
     {Metric::shift_receipts, "shift_receipts", Unit::count,
      "Documents in the current (or last closed) shift", FieldSet{Field::shift_receipt}, 0.0,
      std::nullopt, "", ""},
+    // From the register's ФН history (forecast.hpp): unknown also while the history is short.
+    {Metric::fn_full_days_left, "fn_full_days_left", Unit::days,
+     "Days until the fiscal storage (FN) memory is full at the pace of its recent history; "
+     "unknown until 3 days of history show it filling",
+     FieldSet{Field::fiscal_storage_percentage_use}, 0.0, std::nullopt, "", ""},
+    // The sooner of fn_days_left and fn_full_days_left: the one to alert on, with fn_days_left's
+    // thresholds (docs/forecast.md).
+    {Metric::fn_replace_days_left, "fn_replace_days_left", Unit::days,
+     "Days left to replace the fiscal storage (FN): the sooner of its expiry and its memory "
+     "being full",
+     FieldSet{Field::fiscal_storage_expiration}, std::nullopt, std::nullopt, "30:", "7:"},
+    {Metric::documents_per_day, "documents_per_day", Unit::count,
+     "Documents the fiscal storage (FN) signs a day, over its recent history",
+     FieldSet{Field::signed_documents}, 0.0, std::nullopt, "", ""},
 }};
 
 // The table is indexed by the enum: keep them in the same order.
@@ -103,7 +118,8 @@ std::optional<Metric> metric_from_name(std::string_view name) {
 }
 
 Metrics compute_metrics(const Register& r, TimePoint now,
-                        std::optional<TimePoint> shift_first_seen_open) {
+                        std::optional<TimePoint> shift_first_seen_open,
+                        const FnForecast& forecast) {
     Metrics m;
     if (r.fiscal_storage_expiration) {
         m.set(Metric::fn_days_left, days_between(now, *r.fiscal_storage_expiration));
@@ -119,6 +135,17 @@ Metrics compute_metrics(const Register& r, TimePoint now,
     m.set(Metric::signed_documents, to_double(r.signed_documents));
     m.set(Metric::shift_number, to_double(r.shift_number));
     m.set(Metric::shift_receipts, to_double(r.shift_receipt));
+    // The forecast is of the history; today's value must be known for it to be today's.
+    if (r.fiscal_storage_percentage_use)
+        m.set(Metric::fn_full_days_left, forecast.fn_full_days_left);
+    // A count (its unit): whole documents a day, the same in every output.
+    if (r.signed_documents && forecast.documents_per_day)
+        m.set(Metric::documents_per_day, std::round(*forecast.documents_per_day));
+    // Without a memory forecast the expiry is the only limit known.
+    if (const auto expires = m.get(Metric::fn_days_left)) {
+        const auto full = m.get(Metric::fn_full_days_left);
+        m.set(Metric::fn_replace_days_left, full ? std::min(*expires, *full) : *expires);
+    }
     return m;
 }
 

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/clock.hpp"
+#include "common/forecast.hpp"
 #include "common/register.hpp"
 
 namespace kkt {
@@ -22,8 +23,11 @@ enum class Metric {
     signed_documents,
     shift_number,
     shift_receipts,
+    fn_full_days_left,
+    fn_replace_days_left,
+    documents_per_day,
 };
-inline constexpr std::size_t metric_count = 11;
+inline constexpr std::size_t metric_count = 14;
 
 // What a metric's number counts; outputs derive their unit texts and conversions from it.
 enum class Unit { days, hours, percent, count, code };
@@ -33,7 +37,8 @@ struct MetricInfo {
     std::string_view name;  // "fn_days_left"
     Unit unit;
     std::string_view description;  // for --help, Zabbix item names, Prometheus HELP
-    // The fields it is computed from: it is unknown only when one of these is unknown.
+    // The fields it is computed from: it is unknown when one of these is unknown (and, for
+    // fn_full_days_left and documents_per_day, when the history gives no forecast yet).
     FieldSet sources;
     // Where a value can lie (nullopt: unbounded on that side).
     std::optional<double> min;
@@ -61,8 +66,12 @@ struct Metrics {
 // How long the register's current shift has been open, as far as we know. The caller looks
 // this up in the shift state cache (see cache.hpp): `first_seen_open` is when a run first saw
 // the current shift number open, nullopt when the shift is closed or never seen before.
+// `forecast` comes from the register's ФН history (forecast.hpp, fn_history.hpp); without one
+// fn_full_days_left and documents_per_day are unknown and fn_replace_days_left is
+// fn_days_left.
 Metrics compute_metrics(const Register& r, TimePoint now,
-                        std::optional<TimePoint> shift_first_seen_open);
+                        std::optional<TimePoint> shift_first_seen_open,
+                        const FnForecast& forecast = {});
 
 // Days of the 30-day OFD limit (54-FZ art. 4.1).
 inline constexpr double ofd_block_days = 30.0;

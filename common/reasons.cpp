@@ -58,6 +58,34 @@ std::string ofd_block_reason(const Register& r, const Metrics& all, double days_
     return unsent_reason(r, all, age_hours, now);
 }
 
+std::string fn_full_reason(double days, TimePoint now) {
+    if (days <= 0) return "ФН memory is full";
+    return "ФН memory full in " + one_decimal(days) + " days (" +
+           format_date(after_hours(now, days * 24)) + ")";
+}
+
+// Which limit comes first: the memory filling up or the expiry.
+std::string fn_replace_reason(const Register& r, const Metrics& all, double days, TimePoint now) {
+    const std::optional<double> full = all.get(Metric::fn_full_days_left);
+    const std::optional<double> expires = all.get(Metric::fn_days_left);
+    const std::string expiry_date = format_date(
+        r.fiscal_storage_expiration.value_or(after_hours(now, expires.value_or(days) * 24)));
+    if (full && (!expires || *full < *expires)) {
+        if (*full <= 0)
+            return "replace the ФН now: its memory is full (it expires " + expiry_date + ")";
+        return "replace the ФН within " + one_decimal(days) +
+               " days: its memory fills up first (full by " +
+               format_date(after_hours(now, *full * 24)) + ", expires " + expiry_date + ")";
+    }
+    if (days < 0)
+        return "replace the ФН: it expired " + one_decimal(-days) + " days ago (" + expiry_date +
+               ")";
+    const std::string memory =
+        full ? "memory full in " + one_decimal(*full) + " days" : "no memory forecast yet";
+    return "replace the ФН within " + one_decimal(days) + " days: it expires first (" +
+           expiry_date + "; " + memory + ")";
+}
+
 std::string shift_reason(const Register& r, const Metrics& all, double hours) {
     std::string shift = "shift";
     if (r.shift_number) {
@@ -97,6 +125,23 @@ std::string_view human_unit(Unit unit) {
 
 }  // namespace
 
+std::optional<std::string> no_forecast_reason(const Register& r, const FnForecast& forecast,
+                                              Metric m) {
+    const auto short_history = [](double days, std::string_view what) {
+        return "the history of this ФН spans " + one_decimal(days) + " days; " + std::string(what) +
+               " needs " + format_number(min_forecast_history_days);
+    };
+    if (m == Metric::fn_full_days_left && r.fiscal_storage_percentage_use) {
+        if (forecast.usage_history_days < min_forecast_history_days)
+            return short_history(forecast.usage_history_days, "a forecast");
+        return "ФН memory use has not grown over " + one_decimal(forecast.usage_history_days) +
+               " days";
+    }
+    if (m == Metric::documents_per_day && r.signed_documents)
+        return short_history(forecast.documents_history_days, "a rate");
+    return std::nullopt;
+}
+
 std::string format_minute_utc(TimePoint t) {
     using namespace std::chrono;
     const auto day = floor<days>(t);
@@ -124,6 +169,12 @@ std::string metric_reason(const Register& r, const Metrics& all, Metric m, doubl
             return shift_reason(r, all, value);
         case Metric::data_age_hours:
             return data_age_reason(r, value, now);
+        case Metric::fn_full_days_left:
+            return fn_full_reason(value, now);
+        case Metric::fn_replace_days_left:
+            return fn_replace_reason(r, all, value, now);
+        case Metric::documents_per_day:
+            return "the ФН signs " + format_number(value) + " documents a day";
         case Metric::network_error: {
             const auto code = static_cast<std::int64_t>(std::llround(value));
             return "network error " + std::to_string(code) + ": " + network_error_text(code);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/errors.hpp"
+#include "common/forecast.hpp"
 #include "common/reasons.hpp"
 #include "common/text.hpp"
 
@@ -93,8 +94,10 @@ std::pair<Metric, std::optional<Range>> parse_assignment(std::string_view option
 
 // Names the API keys behind an unknown metric: those the register marked unknown (as it
 // spelled them), or, if it marked none of them, every field the metric is computed from.
-std::string unknown_reason(const Register& r, Metric m) {
+std::string unknown_reason(const Register& r, Metric m, const FnForecast& forecast) {
     const FieldSet sources = metric_info(m).sources;
+    if (auto why = no_forecast_reason(r, forecast, m))
+        return std::string(metric_info(m).name) + " unknown: " + *why;
     std::vector<std::string_view> named = unknown_api_keys(r, sources);
     if (named.empty()) named = api_keys_of(sources);
     std::string keys;
@@ -103,6 +106,21 @@ std::string unknown_reason(const Register& r, Metric m) {
         keys += key;
     }
     return std::string(metric_info(m).name) + " unknown: " + keys + " missing or invalid";
+}
+
+// fn_replace_days_left's problem when fn_days_left's says it already (see evaluate()).
+bool repeats_expiry_problem(const std::vector<Problem>& problems, const Metrics& m) {
+    const auto of = [&problems](Metric metric) {
+        return std::find_if(problems.begin(), problems.end(),
+                            [metric](const Problem& p) { return p.metric == metric; });
+    };
+    const auto replace = of(Metric::fn_replace_days_left);
+    const auto expiry = of(Metric::fn_days_left);
+    if (replace == problems.end() || expiry == problems.end()) return false;
+    if (severity(expiry->state) < severity(replace->state)) return false;
+    const auto full = m.get(Metric::fn_full_days_left);
+    const auto expires = m.get(Metric::fn_days_left);
+    return !full || !expires || *expires <= *full;
 }
 
 }  // namespace
@@ -117,14 +135,16 @@ void Thresholds::set_critical(std::string_view assignment) {
     by_metric_[static_cast<std::size_t>(metric)].critical = std::move(range);
 }
 
-Evaluation evaluate(const Register& r, const Metrics& m, const Thresholds& t, TimePoint now) {
+Evaluation evaluate(const Register& r, const Metrics& m, const Thresholds& t, TimePoint now,
+                    const FnForecast& forecast) {
     Evaluation result;
     for (const auto& info : all_metrics()) {
         const MetricThresholds& limits = t.of(info.id);
         if (!limits.warning && !limits.critical) continue;
         const std::optional<double> value = m.get(info.id);
         if (!value) {
-            result.problems.push_back({State::unknown, info.id, unknown_reason(r, info.id)});
+            result.problems.push_back(
+                {State::unknown, info.id, unknown_reason(r, info.id, forecast)});
             continue;
         }
         State state = State::ok;
@@ -136,6 +156,9 @@ Evaluation evaluate(const Register& r, const Metrics& m, const Thresholds& t, Ti
         if (state == State::ok) continue;
         result.problems.push_back({state, info.id, metric_reason(r, m, info.id, *value, now)});
     }
+    if (repeats_expiry_problem(result.problems, m))
+        std::erase_if(result.problems,
+                      [](const Problem& p) { return p.metric == Metric::fn_replace_days_left; });
     std::stable_sort(
         result.problems.begin(), result.problems.end(),
         [](const Problem& a, const Problem& b) { return severity(a.state) > severity(b.state); });

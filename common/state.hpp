@@ -51,6 +51,10 @@ struct Evaluation {
 
 // Evaluates one register: critical is checked before warning for each metric; an unknown
 // metric that has a threshold makes the register at least UNKNOWN (never worse by itself).
-Evaluation evaluate(const Register& r, const Metrics& m, const Thresholds& t, TimePoint now);
+// `forecast` (the one `m` was computed with) explains an unknown forecast metric.
+// fn_replace_days_left's problem is left out when it would only repeat fn_days_left's: the
+// expiry is the nearer limit and fn_days_left already alerts at least as severely.
+Evaluation evaluate(const Register& r, const Metrics& m, const Thresholds& t, TimePoint now,
+                    const FnForecast& forecast = {});
 
 }  // namespace kkt

@@ -61,6 +61,9 @@ void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const Regist
     boost::json::array problems;
     for (const Problem& p : s.evaluation.problems) problems.emplace_back(p.reason);
     o["problems"] = std::move(problems);
+    boost::json::array notes;
+    for (const std::string& note : s.notes) notes.emplace_back(note);
+    o["notes"] = std::move(notes);
     boost::json::array unknown;
     for (const std::string& key : r.unknown_fields) unknown.emplace_back(key);
     o["unknown_fields"] = std::move(unknown);

@@ -1,6 +1,6 @@
 #pragma once
 // A register with its metrics and state as one flat JSON object: the raw API fields in
-// snake_case, every metric, the state and its reasons. Unknown values are null. Key order is
+// snake_case, every metric, the state, its reasons and notes. Unknown values are null. Key order is
 // fixed. Used by `get`, `list --json` and the front ends, so they agree.
 #include <boost/json/value.hpp>
 #include <string>

@@ -38,6 +38,18 @@ std::string fn_usage_cell(const RegisterStatus& s) {
     return decimal(s.metrics.get(Metric::fn_usage));
 }
 
+// Days until the ФН memory is full; "-" when it is not filling (it never will at this pace).
+std::string fn_full_cell(const RegisterStatus& s) {
+    if (const auto days = s.metrics.get(Metric::fn_full_days_left)) return format_fixed(*days, 1);
+    const bool not_filling = s.reg.fiscal_storage_percentage_use &&
+                             s.forecast.usage_history_days >= min_forecast_history_days;
+    return not_filling ? "-" : "?";
+}
+
+std::string fn_replace_cell(const RegisterStatus& s) {
+    return decimal(s.metrics.get(Metric::fn_replace_days_left));
+}
+
 std::string unsent_cell(const RegisterStatus& s) {
     return count(s.metrics.get(Metric::unsent_docs));
 }
@@ -66,21 +78,24 @@ std::string network_cell(const RegisterStatus& s) {
     return *code == 0 ? "-" : count(code);
 }
 
+// The worst reason, else the register's note.
 std::string problem_cell(const RegisterStatus& s) {
     const Evaluation& e = s.evaluation;
-    if (e.problems.empty()) return "";
+    if (e.problems.empty()) return s.notes.empty() ? "" : s.notes.front();
     std::string text = e.problems.front().reason;
     if (e.problems.size() > 1) text += " (+" + std::to_string(e.problems.size() - 1) + " more)";
     return text;
 }
 
 // Numbers right-aligned so their points line up; words left.
-constexpr std::array<TableColumn, 10> columns = {{
+constexpr std::array<TableColumn, 12> columns = {{
     {TableColumn::state, "STATE", false, state_cell},
     {TableColumn::serial, "SERIAL", false, serial_cell},
     {TableColumn::address, "ADDRESS", false, address_cell},
     {TableColumn::fn_days, "ФН DAYS", true, fn_days_cell},
     {TableColumn::fn_usage, "ФН %", true, fn_usage_cell},
+    {TableColumn::fn_full, "FULL IN", true, fn_full_cell},
+    {TableColumn::fn_replace, "REPLACE", true, fn_replace_cell},
     {TableColumn::unsent, "UNSENT", true, unsent_cell},
     {TableColumn::unsent_age, "UNSENT AGE", true, unsent_age_cell},
     {TableColumn::shift, "SHIFT", true, shift_cell},

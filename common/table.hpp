@@ -13,8 +13,9 @@ namespace kkt {
 
 // One column of `list`'s table (the status page shows the same cells): its heading and what a
 // register's cell holds: "?" for an unknown value, "-" for none (no unsent documents, no network
-// error); SHIFT is "closed" or the hours it has been open; PROBLEM the worst reason ("+N more"
-// when there are others); ADDRESS whole (render_table() cuts it).
+// error, a ФН memory not filling); FULL IN is fn_full_days_left, REPLACE fn_replace_days_left;
+// SHIFT is "closed" or the hours it has been open; PROBLEM the worst reason ("+N more" when
+// there are others), else the register's note; ADDRESS whole (render_table() cuts it).
 struct TableColumn {
     enum Id {
         state,
@@ -22,6 +23,8 @@ struct TableColumn {
         address,
         fn_days,
         fn_usage,
+        fn_full,
+        fn_replace,
         unsent,
         unsent_age,
         shift,

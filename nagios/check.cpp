@@ -29,9 +29,15 @@ std::string joined_reasons(const Evaluation& e) {
     return text;
 }
 
+// The register's reasons, then its notes ("ФН replaced (… → …) on …").
+std::string register_text(const RegisterStatus& s) {
+    std::string text = joined_reasons(s.evaluation);
+    for (const std::string& note : s.notes) text += (text.empty() ? "" : ", ") + note;
+    return text;
+}
+
 std::string problem_line(const RegisterStatus& s) {
-    return state_column(s.evaluation.state) + register_name(s.reg) + ": " +
-           joined_reasons(s.evaluation);
+    return state_column(s.evaluation.state) + register_name(s.reg) + ": " + register_text(s);
 }
 
 std::string not_found_line(const std::string& serial) {
@@ -112,7 +118,8 @@ PluginOutput fleet_check(const Fleet& fleet, const Thresholds& thresholds,
     }
     out.summary += mode_notes(settings);
     for (const RegisterStatus* s : selected)
-        if (s->evaluation.state != State::ok) out.details.push_back(problem_line(*s));
+        if (s->evaluation.state != State::ok || !s->notes.empty())
+            out.details.push_back(problem_line(*s));
     return out;
 }
 
@@ -122,9 +129,14 @@ std::vector<std::string> metric_lines(const RegisterStatus& s, TimePoint now) {
     for (const MetricInfo& info : all_metrics()) {
         const auto v = s.metrics.get(info.id);
         std::string line = std::string(info.name) + " = ";
-        line += v ? format_number(round3(*v)) + std::string(info.symbol()) + " (" +
-                        metric_reason(s.reg, s.metrics, info.id, *v, now) + ")"
-                  : std::string("unknown");
+        if (v) {
+            line += format_number(round3(*v)) + std::string(info.symbol()) + " (" +
+                    metric_reason(s.reg, s.metrics, info.id, *v, now) + ")";
+        } else {
+            line += "unknown";
+            if (auto why = no_forecast_reason(s.reg, s.forecast, info.id))
+                line += " (" + *why + ")";
+        }
         lines.push_back(std::move(line));
     }
     return lines;
@@ -158,6 +170,7 @@ PluginOutput single_check(const Fleet& fleet, const Thresholds& thresholds,
                           ? ok_summary(s, fleet.now)
                           : register_name(s.reg) + ": " + joined_reasons(s.evaluation);
         out.perfdata = register_perfdata(&s.metrics, thresholds);
+        for (const std::string& note : s.notes) out.details.push_back(note);
         if (settings.verbosity >= 1)
             for (auto& line : metric_lines(s, fleet.now)) out.verbose.push_back(std::move(line));
     }

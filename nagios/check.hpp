@@ -1,8 +1,8 @@
 #pragma once
 // The check itself (nagios/README.md, "Thresholds", "Output"): from assessed registers
 // to the plugin output, in fleet mode (counts, aggregate performance data, one long-output
-// line per problem register) or single-register mode (exactly one --serial: that register's
-// reasons and its own metrics as performance data).
+// line per problem register or register with a note) or single-register mode (exactly one --serial:
+// that register's reasons and its own metrics as performance data).
 #include <chrono>
 #include <exception>
 #include <optional>

@@ -35,7 +35,7 @@ struct Aggregate {
 
 // The worst value of each metric that has a default threshold (and of unsent_docs, whose
 // total follows): the lowest days left, the highest of the rest.
-constexpr std::array<Aggregate, 7> aggregates = {{
+constexpr std::array<Aggregate, 8> aggregates = {{
     {Metric::fn_days_left, "fn_days_left_min", Worst::lowest},
     {Metric::fn_usage, "fn_usage_max", Worst::highest},
     {Metric::unsent_docs, "unsent_docs_max", Worst::highest},
@@ -43,6 +43,7 @@ constexpr std::array<Aggregate, 7> aggregates = {{
     {Metric::ofd_block_days_left, "ofd_block_days_left_min", Worst::lowest},
     {Metric::data_age_hours, "data_age_hours_max", Worst::highest},
     {Metric::shift_open_hours, "shift_open_hours_max", Worst::highest},
+    {Metric::fn_replace_days_left, "fn_replace_days_left_min", Worst::lowest},
 }};
 
 std::optional<double> worst_value(const std::vector<const RegisterStatus*>& registers, Metric m,

@@ -56,7 +56,9 @@ int run_prometheus(const Args& args, const po::options_description& options) {
     std::string text;
     int status = exit_ok;
     try {
-        const Fleet fleet = load_fleet(inv.context(), inv.thresholds);
+        RunContext run = inv.context();
+        run.shows_notes = false;  // the exposition has no text to say them in
+        const Fleet fleet = load_fleet(run, inv.thresholds);
         std::vector<std::string> missing;
         const auto selected = select(fleet, inv.config.selection, &missing);
         info.duration_seconds = seconds_since(started);

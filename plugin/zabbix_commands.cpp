@@ -63,7 +63,9 @@ std::string zabbix_discovery_help_epilogue() {
 int run_zabbix_discovery(const Args& args, const po::options_description& options) {
     Invocation inv = parse_invocation(args, options, stderr_sink());
     no_positional(inv, "discovery");
-    const Fleet fleet = load_fleet(inv.context(), inv.thresholds);
+    RunContext run = inv.context();
+    run.shows_notes = false;  // discovery has no place for them
+    const Fleet fleet = load_fleet(run, inv.thresholds);
     write_stdout(zabbix::to_output(zabbix::discovery_json(select(fleet, inv.config.selection))));
     return exit_ok;
 }
@@ -83,7 +85,9 @@ int run_zabbix_get(const Args& args, const po::options_description& options) {
             "zabbix get takes SERIAL and KEY (e.g. zabbix get 00106709186412 fn_days_left)");
     const std::string& key = inv.positional[1];
     zabbix::check_item_key(key);  // a mistake in the item: say so without asking the API
-    const Fleet fleet = load_fleet(inv.context(), inv.thresholds);
+    RunContext run = inv.context();
+    run.shows_notes = false;  // it prints one register's value and loads them all
+    const Fleet fleet = load_fleet(run, inv.thresholds);
     const RegisterStatus& status = zabbix::find_register(fleet, inv.positional[0]);
     write_stdout(zabbix::item_value(status, key) + "\n");
     return exit_ok;

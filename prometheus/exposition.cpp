@@ -29,6 +29,12 @@ constexpr FamilyHelp family_help[] = {
     {Metric::signed_documents, "Documents signed by the current FN"},
     {Metric::shift_number, "Current (or last closed) shift number"},
     {Metric::shift_receipts, "Documents in the current (or last closed) shift"},
+    {Metric::fn_full_days_left,
+     "Time until the fiscal storage (FN) memory is full at the pace of its own recent history, "
+     "seconds; absent until 3 days of history show it filling"},
+    {Metric::fn_replace_days_left,
+     "Time left to replace the fiscal storage (FN): the sooner of its expiry and its memory "
+     "being full, seconds"},
 };
 
 bool ends_with(std::string_view text, std::string_view suffix) {

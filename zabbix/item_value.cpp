@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "common/json_text.hpp"
+#include "common/reasons.hpp"
 #include "common/status_json.hpp"
 
 namespace kkt::zabbix {
@@ -20,8 +21,11 @@ std::string join(const std::vector<std::string_view>& parts, std::string_view se
     return out;
 }
 
-// Why `key` of register `r` has no value, in words: "(the API gave no valid timestamp)".
-std::string unknown_cause(const Register& r, std::string_view key) {
+// Why `key` of the register has no value, in words: "(the API gave no valid timestamp)".
+std::string unknown_cause(const RegisterStatus& status, std::string_view key) {
+    const Register& r = status.reg;
+    if (const auto metric = metric_from_name(key))
+        if (auto why = no_forecast_reason(r, status.forecast, *metric)) return "(" + *why + ")";
     const FieldSet sources = status_key_sources(key);
     const std::vector<std::string_view> bad = unknown_api_keys(r, sources);
     if (!bad.empty()) return "(the API gave no valid " + join(bad, " or ") + ")";
@@ -64,7 +68,7 @@ std::string item_value(const RegisterStatus& status, std::string_view key) {
     if (!found) check_item_key(key);  // throws: no element has this key
     if (auto text = format_item_value(*found)) return std::move(*text);
     throw ItemError("register " + status.reg.display_serial() + ": " + std::string(key) +
-                    " is unknown " + unknown_cause(status.reg, key));
+                    " is unknown " + unknown_cause(status, key));
 }
 
 const RegisterStatus& find_register(const Fleet& fleet, std::string_view serial) {

@@ -8,6 +8,7 @@
 
 #include "handlers.hpp"
 #include "target.hpp"
+#include "time_format.hpp"
 
 namespace emu {
 namespace {
@@ -49,6 +50,7 @@ Response post_fleet(const Request& request, std::string_view query, EmulatorStat
     try {
         auto fleet = FleetSnapshot::from_json_text(request.body());
         const std::size_t size = fleet->size();
+        state.set_generator(std::nullopt);  // POST /_emulator/now no longer applies
         if (after_pages > 0) {
             state.stage_fleet(std::move(fleet), after_pages);
         } else {
@@ -58,6 +60,26 @@ Response post_fleet(const Request& request, std::string_view query, EmulatorStat
     } catch (const std::exception& e) {
         return control_error(400, std::string("fleet: ") + e.what());
     }
+}
+
+// {"now":"ISO 8601"}: the generated fleet as at that instant (growth mode: grown until then).
+Response post_now(const Request& request, EmulatorState& state) {
+    auto params = state.generator();
+    if (!params) return control_error(400, "now: the fleet is not generated (--fleet or posted)");
+    boost::system::error_code error;
+    const json::value body = json::parse(request.body(), error);
+    const json::value* now = body.is_object() ? body.as_object().if_contains("now") : nullptr;
+    const auto instant =
+        now && now->is_string() ? parse_iso8601(now->get_string()) : std::optional<SysSeconds>();
+    if (error || !instant) return control_error(400, R"(now: expected {"now":"ISO 8601"})");
+    if (params->growth_since && *instant < *params->growth_since)
+        return control_error(400, "now: before --growth-since");
+    params->now = *instant;
+    auto fleet = FleetSnapshot::from_generated(generate_fleet(*params));
+    const std::size_t size = fleet->size();
+    state.set_fleet(std::move(fleet));
+    state.set_generator(params);
+    return json_response(200, R"({"registers":)" + std::to_string(size) + "}");
 }
 
 }  // namespace
@@ -83,6 +105,7 @@ Response handle_control(const Request& request, std::string_view path, std::stri
     }
     if (path == "/_emulator/fleet" && get) return json_response(200, state.fleet()->readable());
     if (path == "/_emulator/fleet" && post) return post_fleet(request, query, state);
+    if (path == "/_emulator/now" && post) return post_now(request, state);
     return control_error(404, "no such control endpoint (or wrong method): " + std::string(path));
 }
 

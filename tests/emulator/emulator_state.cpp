@@ -87,6 +87,16 @@ void EmulatorState::stage_fleet(std::shared_ptr<const FleetSnapshot> fleet, long
     pages_before_staged_fleet_ = pages;
 }
 
+std::optional<FleetParams> EmulatorState::generator() const {
+    std::lock_guard lock(mutex_);
+    return generator_;
+}
+
+void EmulatorState::set_generator(std::optional<FleetParams> params) {
+    std::lock_guard lock(mutex_);
+    generator_ = std::move(params);
+}
+
 Faults EmulatorState::faults() const {
     std::lock_guard lock(mutex_);
     return faults_;

@@ -72,6 +72,11 @@ class EmulatorState {
     // a list that grows or shrinks between the pages of one fetch, deterministically.
     void stage_fleet(std::shared_ptr<const FleetSnapshot> fleet, long pages);
 
+    // How the fleet was generated (nullopt for a --fleet file or a posted one): POST
+    // /_emulator/now generates it again for another instant.
+    std::optional<FleetParams> generator() const;
+    void set_generator(std::optional<FleetParams> params);
+
     Faults faults() const;
     // Replaces the faults and re-arms their counters (fail_count, expire_tokens_after_pages).
     void set_faults(Faults faults);
@@ -91,6 +96,7 @@ class EmulatorState {
     long failures_left_ = 0;
     std::optional<long> pages_before_token_expiry_;
     std::shared_ptr<const FleetSnapshot> staged_fleet_;
+    std::optional<FleetParams> generator_;
     long pages_before_staged_fleet_ = 0;
 };
 

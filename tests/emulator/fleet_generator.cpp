@@ -1,5 +1,6 @@
 #include "fleet_generator.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
@@ -127,10 +128,63 @@ struct Unsent {
     SysSeconds oldest{};
 };
 
-std::string make_register(const FleetParams& p, std::size_t index, Kind kind, const Shop& shop,
-                          const std::string& serial) {
+// The values of a ФН that change as it is used.
+struct FnState {
+    std::string serial;
+    SysSeconds expiration;
+    std::int64_t percent = 0;  // hundredths
+    std::int64_t signed_documents = 0;
+};
+
+// The busy register of a block fills 2 %/day from 66 % and has its ФН replaced after 14 days,
+// at 94 %: the forecast's test case (docs/forecast.md).
+constexpr std::int64_t busy_start_percent = 6600;
+constexpr std::int64_t busy_rate = 200;  // hundredths of a percent a day
+constexpr auto busy_replaced_after = days{14};
+
+// `fn` at `grown_until`, grown since `since` at `rate` hundredths of a percent a day and
+// `per_percent` documents per percent. A ФН signs nothing once expired or full.
+void grow(FnState& fn, SysSeconds since, SysSeconds grown_until, std::int64_t rate,
+          std::int64_t per_percent) {
+    const SysSeconds full_at =
+        since + seconds{(10000 - std::min<std::int64_t>(fn.percent, 10000)) * 86400 / rate};
+    const SysSeconds end = std::min({grown_until, fn.expiration, full_at});
+    if (end <= since) return;
+    const std::int64_t rise = (end - since).count() * rate / 86400;  // whole hundredths
+    fn.percent += rise;
+    fn.signed_documents += rise * per_percent / 100;
+}
+
+// The ФН of register `index` at `p.now` in growth mode, from `fn`, its ФН at growth_since.
+FnState grown_fn(const FleetParams& p, std::size_t index, Kind kind, bool busy, int life_days,
+                 FnState fn) {
+    const SysSeconds since = *p.growth_since;
+    Rng rng = stream(p.seed, 5, index);
+    std::int64_t rate = kind == Kind::fn_nearly_full ? rng.between(5, 50) : rng.between(2, 40);
+    const std::int64_t per_percent = rng.between(800, 4000);
+    if (!busy) {
+        grow(fn, since, p.now, rate, per_percent);
+        return fn;
+    }
+    fn.percent = busy_start_percent;
+    fn.signed_documents = busy_start_percent * per_percent / 100;
+    rate = busy_rate;
+    const SysSeconds replaced = since + busy_replaced_after;
+    if (p.now < replaced) {
+        grow(fn, since, p.now, rate, per_percent);
+        return fn;
+    }
+    FnState fresh{"7380441" + fn.serial.substr(7),
+                  floor<days>(replaced) + days{life_days} + hours{21}, 0, 0};
+    grow(fresh, replaced, p.now, rate, per_percent);
+    return fresh;
+}
+
+std::string make_register(const FleetParams& p, std::size_t index, Kind kind, bool busy,
+                          const Shop& shop, const std::string& serial) {
     Rng rng = stream(p.seed, 3, index);
-    const SysSeconds now = p.now;
+    // In growth mode the register is made as at the start, then grown until p.now.
+    const SysSeconds now = p.growth_since.value_or(p.now);
     const OffsetStyle style = style_for(index);
     const bool odd_block = (index / block_size) % 2 == 1;
     const int life_days = fn_life_days[static_cast<std::size_t>(rng.between(0, 2))];
@@ -182,6 +236,19 @@ std::string make_register(const FleetParams& p, std::size_t index, Kind kind, co
     const std::int64_t days_active =
         std::max<std::int64_t>(1, duration_cast<days>(now - fiscalization).count());
     const bool shift_open = rng.chance(60);
+    FnState fn{"7380440" + digits((800123456ULL + index * 17ULL) % 1'000'000'000ULL, 9), expiration,
+               percent, rng.between(100, 300'000)};
+    std::int64_t shift_number = rng.between(1, days_active);
+    const std::int64_t shift_receipts = rng.between(shift_open ? 0 : 5, 400);
+    SysSeconds status = status_time;
+    if (p.growth_since) {
+        // Reported as often as before, one shift a day, each ФН filling at its own rate.
+        const auto elapsed = p.now - now;
+        status += elapsed;
+        unsent.oldest += elapsed;
+        shift_number += duration_cast<days>(elapsed).count();
+        fn = grown_fn(p, index, kind, busy, life_days, fn);
+    }
 
     JsonObjectText r;
     r.add_string("serialNumber", serial);
@@ -191,18 +258,17 @@ std::string make_register(const FleetParams& p, std::size_t index, Kind kind, co
                         16));
     r.add_string("deviceNumber", "KKT" + digits((31877 + index) % 1'000'000, 6));
     r.add_string("fiscalizationDate", format_iso8601(fiscalization, style));
-    r.add_string("fiscalStorageExpiration", format_iso8601(expiration, style));
-    r.add_integer("signedDocuments", rng.between(100, 300'000));
-    r.add_raw("fiscalStoragePercentageUse", percent_text(percent));
+    r.add_string("fiscalStorageExpiration", format_iso8601(fn.expiration, style));
+    r.add_integer("signedDocuments", fn.signed_documents);
+    r.add_raw("fiscalStoragePercentageUse", percent_text(fn.percent));
     r.add_string("fiscalStorageINN", shop.inn);
-    r.add_string("fiscalStorageSerialNumber",
-                 "7380440" + digits((800123456ULL + index * 17ULL) % 1'000'000'000ULL, 9));
+    r.add_string("fiscalStorageSerialNumber", fn.serial);
     r.add_string("fiscalStoragePaymentAddress", shop.address);
     r.add_string("groupCode", shop.group_code);
-    r.add_string("timestamp", format_iso8601(status_time, style));
+    r.add_string("timestamp", format_iso8601(status, style));
     r.add_boolean("isShiftOpened", shift_open);
-    r.add_integer("shiftNumber", rng.between(1, days_active));
-    r.add_integer("shiftReceipt", rng.between(shift_open ? 0 : 5, 400));
+    r.add_integer("shiftNumber", shift_number);
+    r.add_integer("shiftReceipt", shift_receipts);
     if (unsent.count > 0) {  // the API leaves both keys out when nothing is unsent
         r.add_integer("unsentDocs", unsent.count);
         r.add_string(alternate_spelling ? "firstUnsentDocTimestamp" : "firstUnsetDocTimestamp",
@@ -239,11 +305,16 @@ std::vector<GeneratedRegister> generate_fleet(const FleetParams& params) {
     const std::uint64_t serial_base = 106709186412ULL + (params.seed % 100'000) * 1'000'000ULL;
 
     std::array<Kind, block_size> kinds{};
+    std::size_t busy = 0;  // in growth mode, the block's first healthy register is busy
     std::size_t group = 0;
     std::int64_t left_in_group = 0;
     Shop shop;
     for (std::size_t i = 0; i < params.registers; ++i) {
-        if (i % block_size == 0) kinds = block_kinds(params.seed, i / block_size);
+        if (i % block_size == 0) {
+            kinds = block_kinds(params.seed, i / block_size);
+            busy = i + static_cast<std::size_t>(
+                           std::find(kinds.begin(), kinds.end(), Kind::healthy) - kinds.begin());
+        }
         if (left_in_group == 0) {
             if (i > 0) ++group;
             left_in_group = stream(params.seed, 2, group).between(1, 8);
@@ -251,7 +322,8 @@ std::vector<GeneratedRegister> generate_fleet(const FleetParams& params) {
         }
         --left_in_group;
         std::string serial = digits((serial_base + i * 13ULL) % 100'000'000'000'000ULL, 14);
-        std::string json = make_register(params, i, kinds[i % block_size], shop, serial);
+        std::string json = make_register(params, i, kinds[i % block_size],
+                                         params.growth_since && i == busy, shop, serial);
         fleet.push_back({std::move(serial), std::move(json)});
     }
     return fleet;

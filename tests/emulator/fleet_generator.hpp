@@ -4,6 +4,7 @@
 // order shuffled by the seed, so even the default fleet of 20 shows every case.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,10 @@ struct FleetParams {
     std::size_t registers = 20;
     std::uint64_t seed = 1;
     SysSeconds now{};
+    // Growth mode (README.md, "Growth over time"): the fleet is the one generated for this
+    // instant, grown until `now`: ФН memory and signed documents at a per-register rate, one
+    // busy register per block replacing its ФН. Not before `now`.
+    std::optional<SysSeconds> growth_since;
 };
 
 struct GeneratedRegister {

@@ -19,22 +19,33 @@
 
 namespace {
 
-std::shared_ptr<const emu::FleetSnapshot> load_fleet(const emu::Options& options) {
-    if (options.fleet_file) {
-        std::ifstream in(*options.fleet_file, std::ios::binary);
-        if (!in) throw std::runtime_error("cannot read the fleet file " + *options.fleet_file);
-        std::ostringstream text;
-        text << in.rdbuf();
-        return emu::FleetSnapshot::from_json_text(text.str());
+emu::SysSeconds instant(const std::string& option, const std::string& text) {
+    const auto t = emu::parse_iso8601(text);
+    if (!t) throw std::invalid_argument(option + " is not an ISO 8601 date-time: " + text);
+    return *t;
+}
+
+// The generated fleet's parameters; nullopt for a --fleet file.
+std::optional<emu::FleetParams> generator(const emu::Options& options) {
+    if (options.fleet_file) return std::nullopt;
+    emu::FleetParams params{options.registers, options.seed, emu::now_seconds(), std::nullopt};
+    if (options.now) params.now = instant("--now", *options.now);
+    if (options.growth_since) {
+        params.growth_since = instant("--growth-since", *options.growth_since);
+        if (params.now < *params.growth_since)
+            throw std::invalid_argument("--now is before --growth-since");
     }
-    emu::FleetParams params{options.registers, options.seed, emu::now_seconds()};
-    if (options.now) {
-        const auto now = emu::parse_iso8601(*options.now);
-        if (!now)
-            throw std::invalid_argument("--now is not an ISO 8601 date-time: " + *options.now);
-        params.now = *now;
-    }
-    return emu::FleetSnapshot::from_generated(emu::generate_fleet(params));
+    return params;
+}
+
+std::shared_ptr<const emu::FleetSnapshot> load_fleet(
+    const emu::Options& options, const std::optional<emu::FleetParams>& params) {
+    if (params) return emu::FleetSnapshot::from_generated(emu::generate_fleet(*params));
+    std::ifstream in(*options.fleet_file, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read the fleet file " + *options.fleet_file);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return emu::FleetSnapshot::from_json_text(text.str());
 }
 
 std::string base_url(const boost::asio::ip::tcp::endpoint& endpoint, bool tls) {
@@ -45,7 +56,8 @@ std::string base_url(const boost::asio::ip::tcp::endpoint& endpoint, bool tls) {
 }
 
 int run(const emu::Options& options) {
-    auto fleet = load_fleet(options);
+    const auto params = generator(options);
+    auto fleet = load_fleet(options, params);
     if (options.dump_fleet) {
         std::cout << fleet->readable() << std::flush;
         return 0;
@@ -54,6 +66,7 @@ int run(const emu::Options& options) {
     emu::EmulatorState state({options.login, options.password},
                              std::chrono::seconds(options.token_ttl_seconds), std::move(fleet),
                              options.faults);
+    state.set_generator(params);
 
     boost::asio::io_context io(static_cast<int>(options.threads));
     const boost::asio::ip::tcp::endpoint endpoint(boost::asio::ip::make_address(options.bind),

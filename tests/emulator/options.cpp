@@ -38,6 +38,9 @@ po::options_description describe(Options& o) {
         "seed", po::value(&o.seed)->default_value(o.seed), "seed of the generated fleet")(
         "now", po::value<std::string>(),
         "ISO 8601 instant the generated fleet is relative to (default: the real time)")(
+        "growth-since", po::value<std::string>(),
+        "growth mode: the fleet generated for this ISO 8601 instant, grown until --now "
+        "(ФН memory and documents at a per-register rate, one ФН replacement per 20)")(
         "fleet", po::value<std::string>(), "serve this JSON array file verbatim instead")(
         "dump-fleet", po::bool_switch(&o.dump_fleet), "print the fleet JSON and exit");
 
@@ -120,7 +123,10 @@ std::optional<Options> parse_command_line(int argc, const char* const* argv, std
     }
     po::notify(vm);
     if (vm.count("now")) o.now = vm["now"].as<std::string>();
+    if (vm.count("growth-since")) o.growth_since = vm["growth-since"].as<std::string>();
     if (vm.count("fleet")) o.fleet_file = vm["fleet"].as<std::string>();
+    if (o.growth_since && o.fleet_file)
+        throw std::invalid_argument("--growth-since grows a generated fleet, not --fleet");
     if (vm.count("password") && vm.count("password-file")) {
         throw std::invalid_argument("give --password or --password-file, not both");
     }

@@ -15,8 +15,9 @@ struct Options {
     unsigned threads = 4;
     std::size_t registers = 20;
     std::uint64_t seed = 1;
-    std::optional<std::string> now;         // ISO 8601; the real time when absent
-    std::optional<std::string> fleet_file;  // served verbatim instead of a generated fleet
+    std::optional<std::string> now;           // ISO 8601; the real time when absent
+    std::optional<std::string> growth_since;  // ISO 8601: growth mode from this instant
+    std::optional<std::string> fleet_file;    // served verbatim instead of a generated fleet
     bool dump_fleet = false;
     std::string login = "v4-online-atol-ru";  // the public demo credentials
     std::string password = "iGFFuihss";

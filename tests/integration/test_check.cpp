@@ -95,7 +95,7 @@ TEST_F(Check, SingleRegisterModeGivesItsOwnMetricsAsPerfdata) {
         EXPECT_THAT(first_line(r.out), StartsWith("ATOL KKT " + state + " - " + serial));
         const checktest::PerfParse p = checktest::parse_perfdata_strictly(perfdata_of(r.out));
         ASSERT_EQ(p.error, "") << r.out;
-        ASSERT_EQ(p.labels.size(), 11u);
+        ASSERT_EQ(p.labels.size(), 14u);
         for (const char* metric : {"fn_days_left", "fn_usage", "unsent_docs", "unsent_age_hours",
                                    "data_age_hours", "network_error", "signed_documents"}) {
             const json::value& expected = reg.at(metric);
@@ -197,7 +197,7 @@ TEST_F(Check, ThresholdOptionsChangeTheState) {
     // With every default removed and nothing else set, every register is OK.
     std::vector<std::string> args;
     for (const char* m : {"fn_days_left", "fn_usage", "unsent_age_hours", "shift_open_hours",
-                          "data_age_hours", "network_error"}) {
+                          "data_age_hours", "network_error", "fn_replace_days_left"}) {
         args.insert(args.end(), {"-w", std::string(m) + "=", "-c", std::string(m) + "="});
     }
     RunResult r = check(args);

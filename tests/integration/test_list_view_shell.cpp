@@ -180,10 +180,10 @@ TEST(Completion, KnowsWhichOptionsTakeAValue) {
 TEST(Completion, ThresholdsCompleteEveryMetricName) {
     Words expected;
     for (const std::string& m : valid_metrics()) expected.insert(m + "=");
-    ASSERT_EQ(expected.size(), 11u);
+    ASSERT_EQ(expected.size(), 14u);
     EXPECT_EQ(complete({ATOL_KKT_BIN, "list", "-w", ""}), expected);
     EXPECT_EQ(complete({ATOL_KKT_BIN, "check", "--critical", "fn_"}),
-              (Words{"fn_days_left=", "fn_usage="}));
+              (Words{"fn_days_left=", "fn_usage=", "fn_full_days_left=", "fn_replace_days_left="}));
     EXPECT_EQ(complete({ATOL_KKT_BIN, "check", "--timeout-state", "C"}), Words{"CRITICAL"});
 }
 

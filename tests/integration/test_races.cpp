@@ -262,6 +262,7 @@ TEST_F(Races, TwoHundredRunsWithRandomKillsNeverReadACorruptCacheNorReportAWrong
     EXPECT_TRUE(cache.consistent()) << cache.summary();
     EXPECT_EQ(cache.list_files, 1u);
     EXPECT_EQ(cache.shift_files, 1u);
+    EXPECT_EQ(cache.history_files, 1u);
     // And a healthy run after it reads it: the last wave's list, from the cache.
     const auto fetches = emulator.stats().at("list_fetches").as_int64();
     const RunResult after = atol_kkt(emulator, race_home, args_of(Kind::list),

@@ -124,13 +124,13 @@ TEST_F(SecretFiles, SymlinkAtTheCacheDirPathIsNotFollowed) {
     EXPECT_TRUE(fs::is_empty(elsewhere.path()));
 }
 
-// Planted symlinks at the token, register list and shift state paths: the run works, the
-// links are replaced by files of our own, the targets are untouched.
+// Planted symlinks at the token, register list, shift state and ФН history paths: the run works,
+// the links are replaced by files of our own, the targets are untouched.
 TEST_F(SecretFiles, SymlinksAtCacheFilePathsAreReplacedNotFollowed) {
     fs::create_directories(cache());
     chmod(cache().c_str(), 0700);
     std::vector<std::pair<std::string, std::string>> planted;  // link, target
-    for (const char* kind : {"token-", "registers-", "shifts-"}) {
+    for (const char* kind : {"token-", "registers-", "shifts-", "history-"}) {
         const std::string target = elsewhere.write(std::string(kind) + "victim", "precious\n");
         const std::string link = cache() + "/" + kind + key() + ".json";
         fs::create_symlink(target, link);
@@ -146,7 +146,8 @@ TEST_F(SecretFiles, SymlinksAtCacheFilePathsAreReplacedNotFollowed) {
     EXPECT_TRUE(inspection.consistent()) << inspection.summary();
     // 20 generated registers: some have a shift open, so the shift state is written too.
     EXPECT_EQ(inspection.token_files + inspection.list_files + inspection.shift_files, 3u);
-    report_row({"symlinks planted at the token, list and shift state file paths",
+    EXPECT_EQ(inspection.history_files, 1u);
+    report_row({"symlinks planted at the token, list, shift state and ФН history file paths",
                 "exit 0: the links replaced by 0600 files, the targets untouched", "-",
                 HasFailure() ? "FAILED" : "consistent"});
 }

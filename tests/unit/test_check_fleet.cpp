@@ -99,7 +99,8 @@ TEST(CheckAggregation, FleetPerfdataHasCountsWorstValuesAndTotals) {
               "fn_days_left_min=2.4;30:;7: fn_usage_max=37.5%;80;90;0;100 unsent_docs_max=7;;;0 "
               "unsent_docs_total=12;;;0 unsent_age_hours_max=80.4;24;72;0 "
               "ofd_block_days_left_min=26.65;;;;30 data_age_hours_max=7;6;24;0 "
-              "shift_open_hours_max=21.5;20;23;0 network_error_registers=1;;;0");
+              "shift_open_hours_max=21.5;20;23;0 fn_replace_days_left_min=2.4;30:;7: "
+              "network_error_registers=1;;;0");
 }
 
 TEST(CheckUnknowns, UnknownMetricIsUInSingleModeAndNeverWorseThanUnknown) {
@@ -135,7 +136,8 @@ TEST(CheckSingleRegister, PerfdataAreAllItsMetricsWithUnitsThresholdsAndBounds) 
               "fn_days_left=200;30:;7: fn_usage=37.5%;80;90;0;100 unsent_docs=0;;;0 "
               "unsent_age_hours=0;24;72;0 ofd_block_days_left=30;;;;30 data_age_hours=0.5;6;24;0 "
               "shift_open_hours=3;20;23;0 network_error=0;0;;0 signed_documents=48211;;;0 "
-              "shift_number=412;;;0 shift_receipts=96;;;0");
+              "shift_number=412;;;0 shift_receipts=96;;;0 fn_full_days_left=U;;;0 "
+              "fn_replace_days_left=200;30:;7: documents_per_day=U;;;0");
 }
 
 TEST(CheckSingleRegister, VerboseAddsEveryMetricToTheLongOutput) {

@@ -193,13 +193,17 @@ TEST(MetricTable, EveryMetricNamesItsSourceFieldsAndIsInTheStatusJson) {
     }
 }
 
+// A register whose ФН history gives a forecast (forecast.hpp): 12.5 days to full, 150 a day.
+const FnForecast with_history{12.5, 150, 10, 10};
+
 TEST(MetricTable, EveryMetricIsKnownForAFullRegister) {
-    const Metrics m = compute_metrics(example_register(), now, now - 1h);
+    const Metrics m = compute_metrics(example_register(), now, now - 1h, with_history);
     for (const MetricInfo& info : all_metrics()) EXPECT_TRUE(m.get(info.id)) << info.name;
 }
 
 // The sources are exactly what compute_metrics reads to know a value: without them (and
-// without a tracked shift) a metric is unknown; without every other field it is known.
+// without a tracked shift) a metric is unknown; without every other field it is known (given
+// the history the forecast metrics also need).
 TEST(MetricTable, TheSourcesAreWhatMakesAMetricUnknown) {
     for (const MetricInfo& info : all_metrics()) {
         SCOPED_TRACE(info.name);
@@ -207,8 +211,8 @@ TEST(MetricTable, TheSourcesAreWhatMakesAMetricUnknown) {
         Register only_sources = example_register();
         for (const FieldInfo& field : all_fields())
             forget(info.sources.contains(field.id) ? without_sources : only_sources, field);
-        EXPECT_FALSE(compute_metrics(without_sources, now, now - 1h).get(info.id));
-        EXPECT_TRUE(compute_metrics(only_sources, now, std::nullopt).get(info.id));
+        EXPECT_FALSE(compute_metrics(without_sources, now, now - 1h, with_history).get(info.id));
+        EXPECT_TRUE(compute_metrics(only_sources, now, std::nullopt, with_history).get(info.id));
     }
 }
 

@@ -41,9 +41,10 @@ kkt::Metrics compute(const Register& r, std::optional<TimePoint> first_seen = st
 
 TEST(MetricTable, NamesUnitsAndOrder) {
     const std::vector<std::string> names = {
-        "fn_days_left",        "fn_usage",       "unsent_docs",      "unsent_age_hours",
-        "ofd_block_days_left", "data_age_hours", "shift_open_hours", "network_error",
-        "signed_documents",    "shift_number",   "shift_receipts"};
+        "fn_days_left",         "fn_usage",         "unsent_docs",      "unsent_age_hours",
+        "ofd_block_days_left",  "data_age_hours",   "shift_open_hours", "network_error",
+        "signed_documents",     "shift_number",     "shift_receipts",   "fn_full_days_left",
+        "fn_replace_days_left", "documents_per_day"};
     const auto& table = kkt::all_metrics();
     ASSERT_EQ(table.size(), names.size());
     for (std::size_t i = 0; i < table.size(); ++i) {
@@ -64,7 +65,7 @@ TEST(MetricTable, IntegerMetricsAreTheCountsAndCodes) {
     }
     EXPECT_EQ(integers,
               (std::set<std::string_view>{"unsent_docs", "network_error", "signed_documents",
-                                          "shift_number", "shift_receipts"}));
+                                          "shift_number", "shift_receipts", "documents_per_day"}));
 }
 
 TEST(MetricTable, UnknownNamesAreRejected) {
@@ -230,6 +231,49 @@ TEST(ComputeMetrics, OneUnknownFieldLeavesOtherMetricsAlone) {
     EXPECT_EQ(m.get(Metric::fn_usage), std::nullopt);
     EXPECT_EQ(m.get(Metric::data_age_hours), 0.5);
     EXPECT_EQ(m.get(Metric::shift_number), 412.0);
+}
+
+// The forecast metrics (common/forecast.hpp) from a forecast of the register's ФН history.
+kkt::Metrics compute_with(const Register& r, const kkt::FnForecast& forecast) {
+    const FixedClock clock(now);
+    return kkt::compute_metrics(r, clock.now(), std::nullopt, forecast);
+}
+
+TEST(ComputeMetrics, ReplaceDaysLeftIsTheSoonerOfExpiryAndFull) {
+    // Expires in 30 days (healthy()); memory full in 10: replace within 10.
+    auto m = compute_with(healthy(), {10.0, 149.6, 7, 7});
+    EXPECT_EQ(m.get(Metric::fn_full_days_left), 10.0);
+    EXPECT_EQ(m.get(Metric::fn_replace_days_left), 10.0);
+    EXPECT_EQ(m.get(Metric::documents_per_day), 150.0);  // a count: whole documents
+    // Full in 45: the expiry comes first.
+    m = compute_with(healthy(), {45.0, 150.0, 7, 7});
+    EXPECT_EQ(m.get(Metric::fn_replace_days_left), 30.0);
+    // No forecast yet: the expiry is the only limit known.
+    m = compute_with(healthy(), {});
+    EXPECT_EQ(m.get(Metric::fn_full_days_left), std::nullopt);
+    EXPECT_EQ(m.get(Metric::documents_per_day), std::nullopt);
+    EXPECT_EQ(m.get(Metric::fn_replace_days_left), 30.0);
+    // An expired ФН: negative, as fn_days_left.
+    Register expired = healthy();
+    expired.fiscal_storage_expiration = now - days{3};
+    EXPECT_EQ(compute_with(expired, {10.0, 1.0, 7, 7}).get(Metric::fn_replace_days_left), -3.0);
+}
+
+TEST(ComputeMetrics, ForecastsNeedTodaysValues) {
+    // A forecast from the history, but the API gave no fn_usage or signedDocuments today.
+    Register r = healthy();
+    r.fiscal_storage_percentage_use.reset();
+    r.signed_documents.reset();
+    auto m = compute_with(r, {10.0, 150.0, 7, 7});
+    EXPECT_EQ(m.get(Metric::fn_full_days_left), std::nullopt);
+    EXPECT_EQ(m.get(Metric::documents_per_day), std::nullopt);
+    EXPECT_EQ(m.get(Metric::fn_replace_days_left), 30.0);
+    // Without an expiry date the sooner limit is not known either.
+    r = healthy();
+    r.fiscal_storage_expiration.reset();
+    m = compute_with(r, {10.0, 150.0, 7, 7});
+    EXPECT_EQ(m.get(Metric::fn_full_days_left), 10.0);
+    EXPECT_EQ(m.get(Metric::fn_replace_days_left), std::nullopt);
 }
 
 }  // namespace

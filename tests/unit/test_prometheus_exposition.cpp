@@ -52,6 +52,9 @@ RegisterStatus shop_register() {
     s.metrics.set(Metric::signed_documents, 48211);
     s.metrics.set(Metric::shift_number, 412);
     s.metrics.set(Metric::shift_receipts, 96);
+    s.metrics.set(Metric::fn_full_days_left, 12.5);
+    s.metrics.set(Metric::fn_replace_days_left, 12.5);
+    s.metrics.set(Metric::documents_per_day, 150);
     s.evaluation.state = State::warning;
     return s;
 }
@@ -146,6 +149,9 @@ TEST(PrometheusExposition, EveryMetricIsAGaugeInBaseUnitsWithTheRegistersLabels)
         {"atol_kkt_signed_documents", "48211"},
         {"atol_kkt_shift_number", "412"},
         {"atol_kkt_shift_receipts", "96"},
+        {"atol_kkt_fn_full_time_left_seconds", "1080000"},     // 12.5 days
+        {"atol_kkt_fn_replace_time_left_seconds", "1080000"},  // the same limit
+        {"atol_kkt_documents_per_day", "150"},                 // a count: whole documents a day
     };
     for (const auto& [family, value] : expected)
         EXPECT_EQ(samples_of(text, family), std::vector<std::string>{family + l + " " + value});
@@ -249,7 +255,7 @@ TEST(PrometheusExposition, AnAccountLabelGoesOnEverySample) {
         ++samples;
         EXPECT_THAT(line, HasSubstr("{" + account)) << line;
     }
-    EXPECT_EQ(samples, 5 + 12);  // up, duration, test mode, registers, not found; 12 per register
+    EXPECT_EQ(samples, 5 + 15);  // up, duration, test mode, registers, not found; 15 per register
     EXPECT_THAT(text, HasSubstr("\natol_kkt_up{" + account + "} 1\n"));
     EXPECT_THAT(text, HasSubstr("\natol_kkt_register_not_found{" + account + R"(,serial="42"} 1)"));
     EXPECT_THAT(text, HasSubstr("\natol_kkt_state{" + account + R"(,serial="00106709186412",)"));

@@ -52,6 +52,8 @@ Metrics healthy_metrics() {
     m.set(Metric::signed_documents, 100);
     m.set(Metric::shift_number, 412);
     m.set(Metric::shift_receipts, 5);
+    // No memory forecast yet: replacing is due when the ФН expires.
+    m.set(Metric::fn_replace_days_left, 200);
     return m;
 }
 
@@ -112,8 +114,11 @@ TEST(Defaults, AreTheSpecTable) {
     EXPECT_EQ(text(t.of(Metric::data_age_hours).critical), "24");
     EXPECT_EQ(text(t.of(Metric::network_error).warning), "0");
     EXPECT_EQ(text(t.of(Metric::network_error).critical), "-");
+    EXPECT_EQ(text(t.of(Metric::fn_replace_days_left).warning), "30:");
+    EXPECT_EQ(text(t.of(Metric::fn_replace_days_left).critical), "7:");
     for (Metric m : {Metric::unsent_docs, Metric::ofd_block_days_left, Metric::signed_documents,
-                     Metric::shift_number, Metric::shift_receipts}) {
+                     Metric::shift_number, Metric::shift_receipts, Metric::fn_full_days_left,
+                     Metric::documents_per_day}) {
         EXPECT_EQ(text(t.of(m).warning), "-") << metric_info(m).name;
         EXPECT_EQ(text(t.of(m).critical), "-") << metric_info(m).name;
     }
@@ -132,6 +137,16 @@ TEST(DefaultBoundaries, FnDaysLeft) {
     EXPECT_EQ(default_state_with(Metric::fn_days_left, 7.0), State::warning);
     EXPECT_EQ(default_state_with(Metric::fn_days_left, 6.99), State::critical);
     EXPECT_EQ(default_state_with(Metric::fn_days_left, -3.0), State::critical);
+}
+
+TEST(DefaultBoundaries, FnReplaceDaysLeft) {
+    // The same as fn_days_left's: the memory can make replacing due before the expiry.
+    EXPECT_EQ(default_state_with(Metric::fn_replace_days_left, 30.0), State::ok);
+    EXPECT_EQ(default_state_with(Metric::fn_replace_days_left, 29.99), State::warning);
+    EXPECT_EQ(default_state_with(Metric::fn_replace_days_left, 7.0), State::warning);
+    EXPECT_EQ(default_state_with(Metric::fn_replace_days_left, 6.99), State::critical);
+    EXPECT_EQ(default_state_with(Metric::fn_full_days_left, 0.5), State::ok);  // no default
+    EXPECT_EQ(default_state_with(Metric::documents_per_day, 1e6), State::ok);
 }
 
 TEST(DefaultBoundaries, FnUsage) {
@@ -343,7 +358,8 @@ TEST(OverrideErrors, UnknownMetricListsTheValidNames) {
     EXPECT_THAT(message,
                 HasSubstr("valid metrics: fn_days_left, fn_usage, unsent_docs, unsent_age_hours, "
                           "ofd_block_days_left, data_age_hours, shift_open_hours, network_error, "
-                          "signed_documents, shift_number, shift_receipts"));
+                          "signed_documents, shift_number, shift_receipts, fn_full_days_left, "
+                          "fn_replace_days_left, documents_per_day"));
     EXPECT_THAT(error_of(&Thresholds::set_critical, "=10"), HasSubstr("unknown metric \"\""));
 }
 
@@ -385,6 +401,110 @@ TEST(Reasons, FnDaysLeft) {
     r.fiscal_storage_expiration.reset();
     EXPECT_EQ(reason_for(r, healthy_metrics(), Metric::fn_days_left, 2.4),
               "ФН expires in 2.4 days (2026-11-30)");
+}
+
+// A register 200 days from its expiry (2027-06-16) whose memory fills in `full` days.
+Metrics filling_in(std::optional<double> full, double expires = 200) {
+    Metrics m = healthy_metrics();
+    m.set(Metric::fn_days_left, expires);
+    m.set(Metric::fn_full_days_left, full);
+    m.set(Metric::fn_replace_days_left, full ? std::min(*full, expires) : expires);
+    return m;
+}
+
+TEST(Reasons, FnFullAndReplaceSayWhichLimitComesFirst) {
+    const Register r = healthy_register();
+    EXPECT_EQ(reason_for(r, filling_in(10), Metric::fn_full_days_left, 10),
+              "ФН memory full in 10.0 days (2026-12-08)");
+    EXPECT_EQ(reason_for(r, filling_in(0), Metric::fn_full_days_left, 0), "ФН memory is full");
+    EXPECT_EQ(reason_for(r, filling_in(10), Metric::fn_replace_days_left, 10),
+              "replace the ФН within 10.0 days: its memory fills up first (full by 2026-12-08, "
+              "expires 2027-06-16)");
+    EXPECT_EQ(reason_for(r, filling_in(0), Metric::fn_replace_days_left, 0),
+              "replace the ФН now: its memory is full (it expires 2027-06-16)");
+    Register soon = healthy_register();
+    soon.fiscal_storage_expiration = hours_from_now(20 * 24);
+    EXPECT_EQ(reason_for(soon, filling_in(45, 20), Metric::fn_replace_days_left, 20),
+              "replace the ФН within 20.0 days: it expires first (2026-12-18; memory full in "
+              "45.0 days)");
+    EXPECT_EQ(reason_for(soon, filling_in(std::nullopt, 20), Metric::fn_replace_days_left, 20),
+              "replace the ФН within 20.0 days: it expires first (2026-12-18; no memory "
+              "forecast yet)");
+    Register expired = healthy_register();
+    expired.fiscal_storage_expiration = hours_from_now(-3 * 24);
+    EXPECT_EQ(reason_for(expired, filling_in(45, -3), Metric::fn_replace_days_left, -3),
+              "replace the ФН: it expired 3.0 days ago (2026-11-25)");
+    EXPECT_EQ(reason_for(r, filling_in(10), Metric::documents_per_day, 152),
+              "the ФН signs 152 documents a day");
+}
+
+TEST(FnReplace, TheMemoryForecastAlertsBeforeTheExpiry) {
+    // Expiry 200 days ahead (OK), memory full in 10: WARNING on the forecast alone.
+    const Evaluation e = evaluate(healthy_register(), filling_in(10), Thresholds::defaults(), now);
+    EXPECT_EQ(e.state, State::warning);
+    EXPECT_EQ(reasons_of(e),
+              std::vector<std::string>{"replace the ФН within 10.0 days: its memory fills up first "
+                                       "(full by 2026-12-08, expires 2027-06-16)"});
+    EXPECT_EQ(evaluate(healthy_register(), filling_in(5), Thresholds::defaults(), now).state,
+              State::critical);
+    // Turned off, the expiry alone is OK.
+    Thresholds t = Thresholds::defaults();
+    t.set_warning("fn_replace_days_left=");
+    t.set_critical("fn_replace_days_left=");
+    EXPECT_EQ(evaluate(healthy_register(), filling_in(5), t, now).state, State::ok);
+}
+
+TEST(FnReplace, AnExpiryAlreadyAlertingIsNotSaidTwice) {
+    // The expiry comes first and fn_days_left alerts as severely: its reason alone.
+    Register r = healthy_register();
+    r.fiscal_storage_expiration = hours_from_now(20 * 24);
+    Evaluation e = evaluate(r, filling_in(45, 20), Thresholds::defaults(), now);
+    EXPECT_EQ(e.state, State::warning);
+    EXPECT_EQ(reasons_of(e), std::vector<std::string>{"ФН expires in 20.0 days (2026-12-18)"});
+    e = evaluate(r, filling_in(std::nullopt, 20), Thresholds::defaults(), now);
+    EXPECT_EQ(reasons_of(e), std::vector<std::string>{"ФН expires in 20.0 days (2026-12-18)"});
+    // The memory comes first: both are said, the worse first.
+    e = evaluate(r, filling_in(5, 20), Thresholds::defaults(), now);
+    EXPECT_EQ(e.state, State::critical);
+    ASSERT_EQ(e.problems.size(), 2u);
+    EXPECT_EQ(e.problems[0].metric, Metric::fn_replace_days_left);
+    EXPECT_EQ(e.problems[1].metric, Metric::fn_days_left);
+    // fn_days_left's warning removed by the user: the replacement says it instead.
+    Thresholds t = Thresholds::defaults();
+    t.set_warning("fn_days_left=");
+    e = evaluate(r, filling_in(45, 20), t, now);
+    EXPECT_EQ(reasons_of(e),
+              std::vector<std::string>{"replace the ФН within 20.0 days: it expires first "
+                                       "(2026-12-18; memory full in 45.0 days)"});
+}
+
+TEST(FnReplace, AnUnknownExpiryIsOneUnknownReason) {
+    Register r = healthy_register();
+    r.fiscal_storage_expiration.reset();
+    Metrics m = filling_in(10);
+    m.set(Metric::fn_days_left, std::nullopt);
+    m.set(Metric::fn_replace_days_left, std::nullopt);
+    const Evaluation e = evaluate(r, m, Thresholds::defaults(), now);
+    EXPECT_EQ(e.state, State::unknown);
+    EXPECT_EQ(reasons_of(e),
+              std::vector<std::string>{
+                  "fn_days_left unknown: fiscalStorageExpiration missing or invalid"});
+}
+
+TEST(FnReplace, AThresholdOnAnUnknownForecastSaysWhy) {
+    Thresholds t = Thresholds::defaults();
+    t.set_warning("fn_full_days_left=14:");
+    const FnForecast short_history{std::nullopt, std::nullopt, 1.5, 1.5};
+    Evaluation e = evaluate(healthy_register(), filling_in(std::nullopt), t, now, short_history);
+    EXPECT_EQ(e.state, State::unknown);
+    EXPECT_EQ(reasons_of(e), std::vector<std::string>{
+                                 "fn_full_days_left unknown: the history of this ФН spans 1.5 "
+                                 "days; a forecast needs 3"});
+    const FnForecast not_filling{std::nullopt, 0.0, 12, 12};
+    e = evaluate(healthy_register(), filling_in(std::nullopt), t, now, not_filling);
+    EXPECT_EQ(reasons_of(e), std::vector<std::string>{
+                                 "fn_full_days_left unknown: ФН memory use has not grown over "
+                                 "12.0 days"});
 }
 
 TEST(Reasons, FnUsage) {

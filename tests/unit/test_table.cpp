@@ -24,6 +24,7 @@ RegisterStatus healthy(std::string serial, std::string address) {
     s.metrics.set(Metric::unsent_age_hours, 0);
     s.metrics.set(Metric::shift_open_hours, 0);
     s.metrics.set(Metric::network_error, 0);
+    s.metrics.set(Metric::fn_replace_days_left, 306.44);
     return s;
 }
 
@@ -34,18 +35,25 @@ struct Fleet4 {
     RegisterStatus warning = healthy("00000000000003", "г. Москва, ул. Большая Дмитровка, д. 32");
     RegisterStatus critical = healthy("00000000000004", "магазин-3.рф");
     Fleet4() {
+        // Two weeks of history with the memory not filling: FULL IN "-".
+        ok.reg.fiscal_storage_percentage_use = 8.3;
+        ok.forecast.usage_history_days = 14;
         unknown.reg.fiscal_storage_payment_address.reset();
         unknown.reg.is_shift_opened.reset();
-        for (Metric m : {Metric::fn_days_left, Metric::fn_usage, Metric::unsent_docs,
-                         Metric::unsent_age_hours, Metric::shift_open_hours, Metric::network_error})
+        for (Metric m :
+             {Metric::fn_days_left, Metric::fn_usage, Metric::unsent_docs, Metric::unsent_age_hours,
+              Metric::shift_open_hours, Metric::network_error, Metric::fn_replace_days_left})
             unknown.metrics.set(m, std::nullopt);
         unknown.evaluation = {State::unknown,
                               {{State::unknown, Metric::network_error, "network_error unknown"}}};
         warning.metrics.set(Metric::fn_usage, 87.94);
+        warning.metrics.set(Metric::fn_full_days_left, 12.04);
+        warning.metrics.set(Metric::fn_replace_days_left, 12.04);
         warning.evaluation = {State::warning,
                               {{State::warning, Metric::fn_usage, "ФН memory 87.9% full"}}};
         critical.reg.is_shift_opened = true;
         critical.metrics.set(Metric::fn_days_left, -8.25);
+        critical.metrics.set(Metric::fn_replace_days_left, -8.25);
         critical.metrics.set(Metric::unsent_docs, 709);
         critical.metrics.set(Metric::unsent_age_hours, 668.81);
         critical.metrics.set(Metric::shift_open_hours, 3.31);
@@ -76,16 +84,28 @@ TEST(Table, AlignedOnDisplayWidthWithCyrillicUnknownsAndNones) {
     Fleet4 f;
     const std::string table = render_table(worst_first(f.all()));
     EXPECT_EQ(table,
-              "STATE     SERIAL          ADDRESS                           ФН DAYS  ФН %  UNSENT"
-              "  UNSENT AGE   SHIFT  NET  PROBLEM\n"
-              "CRITICAL  00000000000004  магазин-3.рф                         -8.2   8.3     709"
-              "     668.8 h   3.3 h    6  ФН expired 8.2 days ago (2026-11-20) (+2 more)\n"
-              "WARNING   00000000000003  г. Москва, ул. Большая Дмитровк…    306.4  87.9       0"
-              "           -  closed    -  ФН memory 87.9% full\n"
-              "UNKNOWN   00000000000002  ?                                       ?     ?       ?"
-              "           ?       ?    ?  network_error unknown\n"
-              "OK        00000000000001  shop.example.ru                     306.4   8.3       0"
-              "           -  closed    -\n");
+              "STATE     SERIAL          ADDRESS                           ФН DAYS  ФН %  FULL IN"
+              "  REPLACE  UNSENT  UNSENT AGE   SHIFT  NET  PROBLEM\n"
+              "CRITICAL  00000000000004  магазин-3.рф                         -8.2   8.3        ?"
+              "     -8.2     709     668.8 h   3.3 h    6  ФН expired 8.2 days ago (2026-11-20) "
+              "(+2 more)\n"
+              "WARNING   00000000000003  г. Москва, ул. Большая Дмитровк…    306.4  87.9     12.0"
+              "     12.0       0           -  closed    -  ФН memory 87.9% full\n"
+              "UNKNOWN   00000000000002  ?                                       ?     ?        ?"
+              "        ?       ?           ?       ?    ?  network_error unknown\n"
+              "OK        00000000000001  shop.example.ru                     306.4   8.3        -"
+              "    306.4       0           -  closed    -\n");
+}
+
+// A note (the ФН replaced) shows in PROBLEM when the register has no problem to show.
+TEST(Table, ANoteFillsAnEmptyProblemCell) {
+    Fleet4 f;
+    f.ok.notes.push_back("ФН replaced (7380440800123456 → 7380441800123456) on 2026-11-16");
+    f.critical.notes = f.ok.notes;
+    const std::string table = render_table(worst_first(f.all()));
+    EXPECT_THAT(table, HasSubstr("closed    -  ФН replaced (7380440800123456 → 7380441800123456) "
+                                 "on 2026-11-16\n"));
+    EXPECT_THAT(table, HasSubstr("ФН expired 8.2 days ago (2026-11-20) (+2 more)\n"));
 }
 
 TEST(Table, EveryRowHasItsColumnsAtTheSameDisplayOffsets) {
@@ -126,7 +146,8 @@ TEST(Table, ColourOnlyWhenAskedAndOnlyAroundTheStateWord) {
 
 TEST(Table, NoRegistersIsJustTheHeader) {
     EXPECT_EQ(render_table({}),
-              "STATE  SERIAL  ADDRESS  ФН DAYS  ФН %  UNSENT  UNSENT AGE  SHIFT  NET  PROBLEM\n");
+              "STATE  SERIAL  ADDRESS  ФН DAYS  ФН %  FULL IN  REPLACE  UNSENT  UNSENT AGE  SHIFT  "
+              "NET  PROBLEM\n");
 }
 
 TEST(Table, TruncateCutsWholeCodePointsAndMarksTheCut) {

@@ -95,7 +95,7 @@ TEST(Csv, NoRegistersIsTheHeaderOnly) {
     const std::string csv = render_csv({});
     EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1);
     EXPECT_THAT(csv, StartsWith("serial_number,"));
-    EXPECT_THAT(csv, testing::EndsWith(",state,state_code,problems,unknown_fields\r\n"));
+    EXPECT_THAT(csv, testing::EndsWith(",state,state_code,problems,notes,unknown_fields\r\n"));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
@@ -88,6 +89,35 @@ std::string check_shifts(const std::string& text) {
     return "";
 }
 
+// {"version":1,"registers":{SERIAL:{"fn":…,"samples":"T U D;T U D…"}}}: each sample three
+// space-separated fields (common/fn_history.hpp).
+std::string check_history(const std::string& text) {
+    auto value = parse(text);
+    if (!value || !value->is_object()) return "not a JSON object";
+    const auto& o = value->get_object();
+    const auto* version = o.if_contains("version");
+    const auto* registers = o.if_contains("registers");
+    if (!version || !version->is_int64() || !registers || !registers->is_object())
+        return "lacks version/registers";
+    for (const auto& [serial, history] : registers->get_object()) {
+        const auto* samples =
+            history.is_object() ? history.get_object().if_contains("samples") : nullptr;
+        if (!samples || !samples->is_string())
+            return "entry " + std::string(serial) + " is malformed";
+        const std::string text(samples->get_string());
+        std::size_t start = 0;
+        while (!text.empty()) {
+            const std::size_t end = std::min(text.find(';', start), text.size());
+            if (std::count(text.begin() + static_cast<std::ptrdiff_t>(start),
+                           text.begin() + static_cast<std::ptrdiff_t>(end), ' ') != 2)
+                return "entry " + std::string(serial) + " has a malformed sample";
+            if (end == text.size()) break;
+            start = end + 1;
+        }
+    }
+    return "";
+}
+
 }  // namespace
 
 std::string CacheInspection::summary() const {
@@ -131,6 +161,9 @@ CacheInspection inspect_cache(const std::string& dir) {
         } else if (starts_with(name, "shifts-") && ends_with(name, ".json")) {
             ++result.shift_files;
             problem = check_shifts(text);
+        } else if (starts_with(name, "history-") && ends_with(name, ".json")) {
+            ++result.history_files;
+            problem = check_history(text);
         } else if (ends_with(name, ".lock")) {
             ++result.lock_files;
         } else {

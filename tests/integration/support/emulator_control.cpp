@@ -35,4 +35,9 @@ void stage_fleet(const Emulator& emulator, const boost::json::array& fleet, int 
             boost::json::serialize(fleet));
 }
 
+void set_emulator_now(const Emulator& emulator, const std::string& now) {
+    control(emulator, "POST", "/_emulator/now",
+            boost::json::serialize(boost::json::object{{"now", now}}));
+}
+
 }  // namespace kkt::testing

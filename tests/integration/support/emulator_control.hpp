@@ -14,4 +14,8 @@ boost::json::array emulator_fleet(const Emulator& emulator);
 // have been served (0: at once).
 void stage_fleet(const Emulator& emulator, const boost::json::array& fleet, int after_pages);
 
+// POST /_emulator/now: the generated fleet as at `now` (ISO 8601); with --growth-since, grown
+// until then (tests/emulator/README.md, "Growth over time").
+void set_emulator_now(const Emulator& emulator, const std::string& now);
+
 }  // namespace kkt::testing
