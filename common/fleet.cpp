@@ -281,7 +281,7 @@ Fleet load_fleet(const RunContext& run, const Thresholds& thresholds) {
     // dies with its holder, so a killed fetcher never leaves the others hanging.
     std::optional<CacheLock> fetch_lock;
     if (!registers && run.config.cache_ttl.count() > 0) {
-        fetch_lock = dir.lock("registers-" + key + ".lock", run.deadline.remaining());
+        fetch_lock = dir.lock(lock_name(key), run.deadline.remaining());
         if (!fetch_lock)
             throw TimeoutError("timed out waiting for another run fetching the register list");
         registers = cached_registers(run, list_cache, run.clock.now(), fetched_at);
