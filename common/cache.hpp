@@ -24,6 +24,13 @@ class CacheLock {
   private:
     friend class CacheDir;
     explicit CacheLock(OwnedFd fd) : fd_(std::move(fd)) {}
+
+  public:
+    // The locked file's descriptor: a process that inherits it keeps the lock after this
+    // object closes its copy (common/detached.hpp).
+    int descriptor() const noexcept { return fd_.get(); }
+
+  private:
     OwnedFd fd_;  // closing it releases the flock
 };
 

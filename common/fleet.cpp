@@ -6,8 +6,11 @@
 
 #include "common/atol_client.hpp"
 #include "common/cache.hpp"
+#include "common/detached.hpp"
 #include "common/errors.hpp"
+#include "common/fetch_record.hpp"
 #include "common/fn_history.hpp"
+#include "common/format.hpp"
 #include "common/http.hpp"
 #include "common/text.hpp"
 
@@ -179,6 +182,139 @@ std::vector<Register> fetch_registers(const RunContext& run, const CacheDir& dir
     return parse_register_list(list.registers_json);
 }
 
+// fetch_registers(), and how it went in the fetch record (common/fetch_record.hpp), for the
+// runs answering within a budget (load_fleet_within) that come after. Writing the record is
+// best effort: it must neither fail a good fetch nor hide why one failed.
+std::vector<Register> fetch_and_record(const RunContext& run, const CacheDir& dir,
+                                       const std::string& key, const RegisterListCache& cache,
+                                       TimePoint fetched_at, Fleet& fleet) {
+    const FetchRecordFile record(dir, key);
+    const auto quietly = [&run](auto&& write) {
+        try {
+            write();
+        } catch (const Error& e) {
+            run.log(1, std::string("cannot write the fetch record: ") + e.what());
+        }
+    };
+    try {
+        auto registers = fetch_registers(run, dir, key, cache, fetched_at, fleet);
+        quietly([&] { record.record_success(fetched_at); });
+        return registers;
+    } catch (const Error& e) {
+        quietly([&] { record.record_failure(run.clock.now(), e.what()); });
+        throw;
+    }
+}
+
+// Tracks the shifts of `registers` (fetched at fleet.fetched_at) and assesses them into `fleet`.
+void assess_all(const RunContext& run, const Thresholds& thresholds, const CacheDir& dir,
+                const std::string& key, std::vector<Register> registers, Fleet& fleet) {
+    auto first_seen = track_shifts(registers, dir, key, run.deadline, *fleet.fetched_at);
+    auto tracked = track_history(registers, dir, key, run, *fleet.fetched_at, fleet.now);
+    fleet.registers.reserve(registers.size());
+    for (std::size_t i = 0; i < registers.size(); ++i)
+        fleet.registers.push_back(assess(std::move(registers[i]), thresholds, fleet.now,
+                                         first_seen[i], std::move(tracked[i])));
+}
+
+// A register list and when it was fetched.
+struct FetchedList {
+    std::vector<Register> registers;
+    TimePoint fetched_at;
+    std::size_t upstream_requests = 0;  // sent by this run to get it (0: from the cache)
+};
+
+// The cached list whatever its age (the last good one), or nullopt when there is none or it is
+// corrupt.
+std::optional<FetchedList> last_good_list(const RunContext& run, const RegisterListCache& cache,
+                                          TimePoint now) {
+    constexpr auto any_age = std::chrono::seconds(std::chrono::hours(24 * 365 * 100));
+    auto cached = cache.load(now, any_age);
+    if (!cached) return std::nullopt;
+    try {
+        return FetchedList{parse_register_list(cached->registers_json), cached->fetched_at};
+    } catch (const ProtocolError& e) {
+        run.log(1, std::string("ignoring corrupt register list cache: ") + e.what());
+        return std::nullopt;
+    }
+}
+
+bool is_fresh(const FetchedList& list, const Config& config, TimePoint now) {
+    return now - list.fetched_at < config.cache_ttl;
+}
+
+std::string lock_name(const std::string& key) {
+    return "registers-" + key + ".lock";
+}
+
+// In the detached process: the fetch with the run's full --timeout, stored and recorded for
+// the runs that come after; nobody reads its output.
+void refresh_detached(const Config& config, const Clock& clock) {
+    const Deadline deadline(config.timeout);
+    const Log silent;
+    const RunContext background{config, clock, deadline, silent};
+    const CacheDir dir(config.cache_dir);
+    const std::string key = cache_key(config.base_url, config.login);
+    const RegisterListCache list_cache(dir, key);
+    Fleet unused;
+    fetch_and_record(background, dir, key, list_cache, clock.now(), unused);
+}
+
+// The list to answer from when the cached one is stale or missing (`last_good`): a refresh is
+// started unless one is running (single flight: the lock passes to the detached process that
+// fetches) and waited for until `answer` runs out. Then the newest list there is; without
+// one, the refresh's error, or TimeoutError while it still runs.
+FetchedList refresh_within(const RunContext& run, const Deadline& answer, const CacheDir& dir,
+                           const std::string& key, const RegisterListCache& list_cache,
+                           std::optional<FetchedList> last_good) {
+    if (auto lock = dir.lock(lock_name(key), std::chrono::milliseconds(0))) {
+        // Another run may have refreshed it between our read and the lock.
+        if (auto list = last_good_list(run, list_cache, run.clock.now());
+            list && is_fresh(*list, run.config, run.clock.now()))
+            return std::move(*list);
+        const bool started =
+            run_detached(lock->descriptor(), [&run] { refresh_detached(run.config, run.clock); });
+        if (!started) {
+            run.log(1, "cannot start a background refresh: fetching within the answer budget");
+            const RunContext quick{run.config, run.clock, answer, run.log, run.shows_notes};
+            Fleet counted;
+            const TimePoint fetched_at = run.clock.now();
+            try {
+                auto registers = fetch_and_record(quick, dir, key, list_cache, fetched_at, counted);
+                return FetchedList{std::move(registers), fetched_at, counted.upstream_requests};
+            } catch (const Error&) {
+                if (last_good) return std::move(*last_good);
+                throw;
+            }
+        }
+        run.log(1, "refreshing the register list in the background (up to " +
+                       format_seconds(run.config.timeout) + " s)");
+    }  // our copy of the lock closes: the detached process holds it until its fetch ends
+    // The lock comes free when the refresh has ended, however it ended.
+    const bool refresh_ended = dir.lock(lock_name(key), answer.remaining()).has_value();
+    auto list = last_good_list(run, list_cache, run.clock.now());
+    if (list && (!last_good || list->fetched_at >= last_good->fetched_at)) return std::move(*list);
+    if (last_good) return std::move(*last_good);
+    if (!refresh_ended)
+        throw TimeoutError(
+            "the ATOL API has not given the register list within the answer "
+            "budget of " +
+            format_seconds(answer.budget()) +
+            " s; it is still being fetched in the background (up to " +
+            format_seconds(run.config.timeout) + " s)");
+    const FetchRecord record = FetchRecordFile(dir, key).load();
+    throw Error(record.error.empty() ? "the register list could not be fetched" : record.error);
+}
+
+// Throws the recorded error when the last attempt to fetch failed after `list` was fetched:
+// an old list must not hide that the API is failing.
+void throw_if_failed_since(const CacheDir& dir, const std::string& key, const FetchedList& list) {
+    const FetchRecord record = FetchRecordFile(dir, key).load();
+    if (record.failed_at && *record.failed_at >= list.fetched_at && !record.error.empty())
+        throw Error(record.error + " (the last register list was fetched " +
+                    format_iso8601(list.fetched_at) + ")");
+}
+
 }  // namespace
 
 Fleet load_fleet(const RunContext& run, const Thresholds& thresholds) {
@@ -195,7 +331,7 @@ Fleet load_fleet(const RunContext& run, const Thresholds& thresholds) {
     // dies with its holder, so a killed fetcher never leaves the others hanging.
     std::optional<CacheLock> fetch_lock;
     if (!registers && run.config.cache_ttl.count() > 0) {
-        fetch_lock = dir.lock("registers-" + key + ".lock", run.deadline.remaining());
+        fetch_lock = dir.lock(lock_name(key), run.deadline.remaining());
         if (!fetch_lock)
             throw TimeoutError("timed out waiting for another run fetching the register list");
         registers = cached_registers(run, list_cache, run.clock.now(), fetched_at);
@@ -209,13 +345,35 @@ Fleet load_fleet(const RunContext& run, const Thresholds& thresholds) {
     }
     fetch_lock.reset();
     fleet.fetched_at = fetched_at;
+    assess_all(run, thresholds, dir, key, std::move(*registers), fleet);
+    return fleet;
+}
 
-    auto first_seen = track_shifts(*registers, dir, key, run.deadline, fetched_at);
-    auto tracked = track_history(*registers, dir, key, run, fetched_at, fleet.now);
-    fleet.registers.reserve(registers->size());
-    for (std::size_t i = 0; i < registers->size(); ++i)
-        fleet.registers.push_back(assess(std::move((*registers)[i]), thresholds, fleet.now,
-                                         first_seen[i], std::move(tracked[i])));
+Fleet load_fleet_within(const RunContext& run, const Thresholds& thresholds,
+                        std::chrono::milliseconds budget) {
+    const Deadline answer(std::min(budget, run.deadline.remaining()));
+    const RunContext quick{run.config, run.clock, answer, run.log, run.shows_notes};
+    // Without a cache there is no older list to answer from: the fetch itself gets the budget.
+    if (run.config.cache_ttl.count() == 0) return load_fleet(quick, thresholds);
+
+    CacheDir dir(run.config.cache_dir);
+    const std::string key = cache_key(run.config.base_url, run.config.login);
+    const RegisterListCache list_cache(dir, key);
+    Fleet fleet;
+    fleet.now = run.clock.now();
+    auto list = last_good_list(run, list_cache, fleet.now);
+    if (!list || !is_fresh(*list, run.config, fleet.now)) {
+        list = refresh_within(run, answer, dir, key, list_cache, std::move(list));
+        fleet.upstream_requests = list->upstream_requests;
+        if (!is_fresh(*list, run.config, run.clock.now())) throw_if_failed_since(dir, key, *list);
+    }
+    fleet.from_cache = list->upstream_requests == 0;
+    fleet.stale = !is_fresh(*list, run.config, fleet.now);
+    fleet.fetched_at = list->fetched_at;
+    run.log(1, std::string(fleet.stale ? "stale " : "") + "register list fetched " +
+                   format_iso8601(list->fetched_at) + " (" +
+                   std::to_string(list->registers.size()) + " registers)");
+    assess_all(quick, thresholds, dir, key, std::move(list->registers), fleet);
     return fleet;
 }
 

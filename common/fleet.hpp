@@ -33,6 +33,8 @@ struct Fleet {
     TimePoint now{};                        // the moment metrics were computed for
     std::optional<TimePoint> fetched_at;    // when the list came from the API
     bool from_cache = false;
+    bool stale =
+        false;  // older than --cache-ttl: load_fleet_within() answered from the last good list
     std::size_t upstream_requests = 0;  // requests this run sent to the API
 };
 
@@ -50,6 +52,16 @@ struct RunContext {
 // The whole account's register list (from the cache when fresh), assessed. Throws the core's
 // typed errors (ApiError, AuthError, TransportError, TimeoutError, ProtocolError, ConfigError).
 Fleet load_fleet(const RunContext& run, const Thresholds& thresholds);
+
+// The same, answered within `budget` (and the run's deadline) however slow the API is: a
+// fresh cached list at once; else a refresh is started in a detached background process (one
+// at a time per account: the single-flight lock) and waited for until the budget runs out,
+// and the last good list answers when it has not ended by then. The API's failure is not
+// hidden behind an old list: when a refresh has failed since the last good list was
+// fetched, this throws that error (from the fetch record, common/fetch_record.hpp). Without a cache
+// (--cache-ttl 0) the fetch itself gets the budget.
+Fleet load_fleet_within(const RunContext& run, const Thresholds& thresholds,
+                        std::chrono::milliseconds budget);
 
 // One register straight from the single-register endpoint, assessed. NotFoundError if absent.
 RegisterStatus load_register(const RunContext& run, const Thresholds& thresholds,

@@ -40,4 +40,8 @@ double round3(double value) {
     return std::round(value * 1000.0) / 1000.0;
 }
 
+std::string format_seconds(std::chrono::milliseconds duration) {
+    return format_number(static_cast<double>(duration.count()) / 1000.0);
+}
+
 }  // namespace kkt

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "common/errors.hpp"
+#include "common/format.hpp"
 #include "common/text.hpp"
 
 namespace kkt {
@@ -38,14 +39,6 @@ void ensure_curl_initialised() {
         throw TransportError(std::string("libcurl initialisation failed: ") +
                              curl_easy_strerror(result));
     }
-}
-
-// Seconds as a short C-locale decimal: "10", "0.3".
-std::string format_seconds(milliseconds ms) {
-    char buffer[32];
-    const double seconds = static_cast<double>(ms.count()) / 1000.0;
-    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, seconds);
-    return ec == std::errc() ? std::string(buffer, end) : std::to_string(ms.count() / 1000);
 }
 
 std::string format_size_limit(std::size_t bytes) {

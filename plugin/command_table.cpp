@@ -55,7 +55,7 @@ const std::array<Command, 9> commands{{
      .usage_options = "[OPTIONS]",
      .description = "Low-level discovery JSON: an array with one object per register, whose keys\n"
                     "are the LLD macros below.",
-     .options = threshold_options,
+     .options = zabbix_agent_options,
      .run = run_zabbix_discovery,
      .kind = CommandKind::tool,
      .epilogue = zabbix_discovery_help_epilogue},
@@ -65,7 +65,7 @@ const std::array<Command, 9> commands{{
      .usage_options = "[OPTIONS]",
      .description = "every selected register with its raw fields, metrics, state and reasons: the\n"
                     "template's master item (one API fetch per --cache-ttl serves all of them)",
-     .options = threshold_options,
+     .options = zabbix_agent_options,
      .run = run_zabbix_registers,
      .kind = CommandKind::tool},
     {.name = "zabbix get",
@@ -76,7 +76,7 @@ const std::array<Command, 9> commands{{
          "one value of one register: KEY is a metric (fn_days_left, unsent_age_hours, …)\n"
          "or any other key of a registers element (state, network_error_text, …);\n"
          "served from the register list cache, so many items cost one fetch per TTL",
-     .options = threshold_options,
+     .options = zabbix_agent_options,
      .run = run_zabbix_get,
      .kind = CommandKind::tool},
     {.name = "zabbix send",

@@ -23,7 +23,8 @@ int run_list(const Args& args, const po::options_description& options);
 int run_get(const Args& args, const po::options_description& options);
 
 // plugin/zabbix_commands.cpp: the Zabbix front end.
-std::string zabbix_discovery_help_epilogue();  // the LLD macros and their API fields
+std::string zabbix_discovery_help_epilogue();    // the LLD macros and their API fields
+po::options_description zabbix_agent_options();  // discovery, registers, get
 int run_zabbix_discovery(const Args& args, const po::options_description& options);
 int run_zabbix_registers(const Args& args, const po::options_description& options);
 int run_zabbix_get(const Args& args, const po::options_description& options);

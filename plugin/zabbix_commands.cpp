@@ -2,13 +2,17 @@
 // stderr into the item value and ignores the exit code, so a JSON command prints either the
 // whole document on stdout and nothing else, or one error line on stderr and nothing on
 // stdout (and exits 1): the item then holds no JSON and the template's preprocessing fails it.
+// The agent's commands answer within --answer-within, however slow the API is: a slow fetch
+// goes on in the background and the item gets the last good list (common/fleet.hpp).
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <utility>
 
 #include "common/errors.hpp"
+#include "common/format.hpp"
 #include "plugin/cli.hpp"
 #include "plugin/commands.hpp"
 #include "plugin/failure.hpp"
@@ -48,6 +52,24 @@ std::pair<zabbix::TrapperAddress, std::string> send_target(const Invocation& inv
     return {*address, *host};
 }
 
+// --answer-within: within --timeout's limits (the run's deadline caps it).
+std::chrono::milliseconds answer_within(const Invocation& inv) {
+    const double seconds = inv.vm["answer-within"].as<double>();
+    const auto budget = std::chrono::milliseconds(std::llround(seconds * 1000));
+    if (!(seconds > 0) || seconds > max_timeout_seconds || budget.count() < 1)
+        throw ConfigError("--answer-within must be more than 0 and at most " +
+                          format_number(max_timeout_seconds) + " seconds (got " +
+                          format_number(seconds) + ")");
+    return budget;
+}
+
+// `shows_notes`: whether the command prints the registers' notes (common/fleet.hpp).
+Fleet load_agent_fleet(const Invocation& inv, bool shows_notes) {
+    RunContext run = inv.context();
+    run.shows_notes = shows_notes;
+    return load_fleet_within(run, inv.thresholds, answer_within(inv));
+}
+
 }  // namespace
 
 std::string zabbix_discovery_help_epilogue() {
@@ -60,12 +82,24 @@ std::string zabbix_discovery_help_epilogue() {
     return text;
 }
 
+po::options_description zabbix_agent_options() {
+    const double seconds = std::chrono::duration<double>(zabbix::default_answer_within).count();
+    po::options_description d("Agent item options");
+    d.add_options()  //
+        ("answer-within",
+         po::value<double>()->default_value(seconds, format_number(seconds))->value_name("SECONDS"),
+         "answer within this many seconds, under the Zabbix item timeout: when the register "
+         "list is older than --cache-ttl and the API has not given a new one by then, answer "
+         "from the last good list while the fetch goes on in the background (within "
+         "--timeout); an error once a fetch after that list has failed");
+    d.add(threshold_options());
+    return d;
+}
+
 int run_zabbix_discovery(const Args& args, const po::options_description& options) {
     Invocation inv = parse_invocation(args, options, stderr_sink());
     no_positional(inv, "discovery");
-    RunContext run = inv.context();
-    run.shows_notes = false;  // discovery has no place for them
-    const Fleet fleet = load_fleet(run, inv.thresholds);
+    const Fleet fleet = load_agent_fleet(inv, false);  // discovery has no place for notes
     write_stdout(zabbix::to_output(zabbix::discovery_json(select(fleet, inv.config.selection))));
     return exit_ok;
 }
@@ -73,7 +107,7 @@ int run_zabbix_discovery(const Args& args, const po::options_description& option
 int run_zabbix_registers(const Args& args, const po::options_description& options) {
     Invocation inv = parse_invocation(args, options, stderr_sink());
     no_positional(inv, "registers");
-    const Fleet fleet = load_fleet(inv.context(), inv.thresholds);
+    const Fleet fleet = load_agent_fleet(inv, true);
     write_stdout(zabbix::registers_output(select(fleet, inv.config.selection)));
     return exit_ok;
 }
@@ -85,9 +119,8 @@ int run_zabbix_get(const Args& args, const po::options_description& options) {
             "zabbix get takes SERIAL and KEY (e.g. zabbix get 00106709186412 fn_days_left)");
     const std::string& key = inv.positional[1];
     zabbix::check_item_key(key);  // a mistake in the item: say so without asking the API
-    RunContext run = inv.context();
-    run.shows_notes = false;  // it prints one register's value and loads them all
-    const Fleet fleet = load_fleet(run, inv.thresholds);
+    // One register's value is printed and all are loaded: notes wait for a command that shows them.
+    const Fleet fleet = load_agent_fleet(inv, false);
     const RegisterStatus& status = zabbix::find_register(fleet, inv.positional[0]);
     write_stdout(zabbix::item_value(status, key) + "\n");
     return exit_ok;

@@ -3,6 +3,7 @@
 // KEY is any key of the register's JSON element (status_json): the metrics, the raw fields,
 // state and reasons — so a simple item and a JSONPath on the master item see the same thing.
 #include <boost/json/value.hpp>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,11 @@
 #include "common/fleet.hpp"
 
 namespace kkt::zabbix {
+
+// How long an agent item's command waits for the API before it answers from the last good
+// register list (common/fleet.hpp, load_fleet_within): under the 3 s that Zabbix 6.0 and 7.0
+// servers, proxies and agents give an item by default, process start and output included.
+inline constexpr std::chrono::milliseconds default_answer_within{2000};
 
 // A value Zabbix cannot have: unknown register, unknown key, unknown value. The message is
 // the one line the item shows as its error.

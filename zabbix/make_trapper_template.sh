@@ -7,7 +7,8 @@
 #     interval; Zabbix matches trapper keys literally (a {$MACRO} in the key is not expanded:
 #     measured with Zabbix 6.0.14), so the key has no profile parameter;
 #   - discovery rule: Zabbix trapper atol.kkt.discovery (the sender pushes the LLD JSON of
-#     `atol-kkt zabbix discovery`, whose rows carry the macros: no LLD macro paths);
+#     `atol-kkt zabbix discovery`, whose rows carry the macros: no LLD macro paths, no step
+#     picking the discovery fields; the heartbeat step stays);
 #   - {$ATOL.PROFILE} and {$ATOL.INTERVAL} dropped (the sender's own options and schedule);
 #   - every UUID but the host group's shifted to another UUIDv4, so both templates can coexist.
 # usage: zabbix/make_trapper_template.sh [OUTPUT]   (default: zabbix/template_atol_kkt_trapper.yaml)
@@ -55,6 +56,9 @@ BEGIN { rotate_from = "0123456789abcdef"; rotate_to = "123456789abcdef0" }
         else if (line ~ /^          delay: .0.$/) next
         else if (line ~ /^          (master_item|lld_macro_paths):$/) { skip_indent = 10; next }
     }
+    # Its first preprocessing step keeps the discovery fields of the registers JSON: the sender
+    # pushes the discovery JSON itself. The heartbeat step stays.
+    if (in_rules && line ~ /^            - type: JAVASCRIPT$/) { skip_indent = 12; next }
     if (line ~ /^        - macro: .\{\$ATOL\.(PROFILE|INTERVAL)\}.$/) { skip_indent = 8; next }
 
     # The template description names the agent set-up: the trapper one instead.

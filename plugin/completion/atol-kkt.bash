@@ -17,7 +17,7 @@ _atol_kkt_takes_value() {
             --ca-file | --proxy | --cache-dir | --cache-ttl | --page-size | --max-pages | \
             --serial | --exclude-serial | --group | --inn | -w | --warning | -c | --critical | \
             --output | --timeout-state | --api-error-state | --zabbix-server | --host | \
-            --zabbix-config | --items | --account-label | --web.listen-address | \
+            --zabbix-config | --items | --account-label | --answer-within | --web.listen-address | \
             --web.telemetry-path | --web.config.file | --web.max-connections | \
             --web.read-header-timeout)
             return 0 ;;

@@ -217,6 +217,17 @@ TEST(ManPage, NamesEveryCommandOptionAndMetric) {
     for (const std::string& metric : valid_metrics()) EXPECT_THAT(text, HasSubstr(metric));
 }
 
+// The default a command's --help shows for `option` ("--answer-within SECONDS (=2)" -> "2").
+std::string help_default(const std::vector<std::string>& command, const std::string& option) {
+    std::vector<std::string> args = command;
+    args.push_back("--help");
+    const RunResult help = run_program(ATOL_KKT_BIN, args, {});
+    std::smatch m;
+    const std::regex shown(option + R"( [A-Z]+ \(=([^)]+)\))");
+    EXPECT_TRUE(std::regex_search(help.out, m, shown)) << help.out;
+    return m.empty() ? std::string() : m[1].str();
+}
+
 // The man page with "\-" as "-".
 std::string man_text() {
     std::string text = read_file(man_page);
@@ -291,7 +302,8 @@ TEST(ManPage, DefaultsAreThoseOfTheCode) {
         {"--timeout", format_number(std::chrono::duration<double>(config.timeout).count())},
         {"--cache-ttl", std::to_string(config.cache_ttl.count())},
         {"--page-size", std::to_string(config.page_size)},
-        {"--max-pages", std::to_string(config.max_pages)}};
+        {"--max-pages", std::to_string(config.max_pages)},
+        {"--answer-within", help_default({"zabbix", "registers"}, "--answer-within")}};
     for (const auto& [option, value] : options) {
         const auto heading = text.find(option + " \"");  // .BI --cache-ttl " SECONDS"
         ASSERT_NE(heading, std::string::npos) << option;

@@ -8,8 +8,10 @@
 # lets through is discovered (and the excluded one is not), every item value equals what
 # `atol-kkt zabbix registers` says (unknown values: not supported with a reason; a register
 # without group, ФН usage and address is still discovered), exactly the
-# expected trigger prototypes fire, a per-register macro context overrides a threshold, and an
-# API failure fires the API trigger.
+# expected trigger prototypes fire, a per-register macro context overrides a threshold, an
+# API failure fires the API trigger and its end resolves it. The server and agent keep their
+# default timeouts (3 s): ATOL answering in 10 s costs no item and no problem; ATOL not answering
+# fires the API trigger; the agent interface stays available throughout.
 # usage: test_zabbix_server.sh ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR [ZABBIX_VERSION CACHE_DIR]
 #   ZABBIX_VERSION  6.0 (default) or 7.0: its Debian 13 root is kept in CACHE_DIR/zabbix7-root
 set -euo pipefail
@@ -72,9 +74,10 @@ jq --arg reference "$fleet_reference" --arg now "$now" '
 start_daemon emulator TERM "$emulator_bin" --port 0 --fleet "$work/fleet.json"
 wait_until 10 "the emulator's URL" grep -q '^http' "$work/emulator.log" || fatal "emulator did not start"
 base_url=$(head -1 "$work/emulator.log")
+# As zabbix/README.md tells the admin (the emulator for ATOL); cache-ttl stays at its default.
 install_profile "$profile" <<EOF
 base-url = $base_url
-cache-ttl = 0
+timeout = 25
 EOF
 run_atol zabbix registers --profile "$profile" >"$work/registers.json" ||
     fatal "atol-kkt zabbix registers failed"
@@ -221,16 +224,94 @@ check_host() { # NAME HOSTID FEED
 check_host atol-agent "$agent_host" true
 check_host atol-trapper "$trapper_host" send_to_trapper
 
-# An API failure: the agent's next read gets one error line; the API trigger fires.
-log "API failure"
-curl -sS --max-time 10 -X POST -H 'Content-Type: application/json' -d '{"fail_status": 500}' \
-    "${base_url%/api}/_emulator/faults" >/dev/null || fatal "emulator faults API"
+# The agent's clock moves on (the list cached at $now goes stale), ATOL misbehaves, and the
+# server and agent keep their default timeouts (3 s; the stacks set none).
+clock_at() { date -u -d "@$(($(date -u -d "$now" +%s) + $1))" +%Y-%m-%dT%H:%M:%SZ; }
+emulator_control() { # PATH [JSON]: POST (with JSON) or GET an emulator control URL
+    if [[ -n "${2:-}" ]]; then
+        curl -sS --max-time 10 -X POST -H 'Content-Type: application/json' -d "$2" "${base_url%/api}/_emulator/$1"
+    else
+        curl -sS --max-time 10 "${base_url%/api}/_emulator/$1"
+    fi
+}
+interface_available() { # HOSTID: the agent interface is available (1), not unknown or unavailable
+    [[ $(api hostinterface.get "$(jq -cn --arg h "$1" '{hostids: [$h], output: ["available"]}')" |
+        jq -r '.[0].available') == 1 ]]
+}
+item_field() { # HOSTID KEY FIELD
+    items_of "$1" | jq -r --arg k "$2" --arg f "$3" '.[] | select(.key_ == $k) | .[$f]'
+}
 api_failed=$(printf '%s\n' "$expected_problems" $'3\tATOL API: cannot read the registers' | sort)
+master_key='atol.kkt.registers[{$ATOL.PROFILE}]' # as item.get gives it: the macro unexpanded
+
+# An API failure: the agent's next read refreshes the stale list, gets the error and answers it
+# as one error line; the API trigger fires; then ATOL recovers and it resolves.
+log "API failure"
+set_agent_clock "$(clock_at 120)"
+emulator_control faults '{"fail_status": 500}' >/dev/null || fatal "emulator faults API"
 if wait_until 60 "the API trigger" problems_are "$agent_host" "$api_failed"; then
-    error=$(items_of "$agent_host" | jq -r '.[] | select(.key_ == "atol.kkt.api.error") | .lastvalue')
+    error=$(item_field "$agent_host" atol.kkt.api.error lastvalue)
     pass "API failure: \"ATOL API: cannot read the registers\" fires ($error), register problems stay"
 else
     fail "API failure: triggers in PROBLEM state:"
+    problems "$agent_host" | sed 's/^/     /'
+fi
+emulator_control faults '{}' >/dev/null || fatal "emulator faults API"
+if wait_until 60 "the API trigger resolved" problems_are "$agent_host" "$expected_problems"; then
+    pass "API recovered: the API trigger resolves, the register problems stay"
+else
+    fail "API recovered: triggers in PROBLEM state:"
+    problems "$agent_host" | sed 's/^/     /'
+fi
+
+# ATOL answering every request in 10 s: each read answers from the last good list within the
+# default 3 s while the fetch (token and list: 20 s) goes on in the background; no item times
+# out, the interface stays available, the API trigger stays quiet, and the fetched list arrives.
+log "ATOL answering in 10 s"
+set_agent_clock "$(clock_at 240)"
+emulator_control reset-stats '{}' >/dev/null
+emulator_control faults '{"latency_ms": 10000}' >/dev/null || fatal "emulator faults API"
+slow_start=$(date +%s) slow_ok=yes
+while (($(date +%s) - slow_start < 45)); do
+    sleep 5
+    interface_available "$agent_host" || { slow_ok="the agent interface became unavailable"; break; }
+    [[ $(item_field "$agent_host" "$master_key" state) == 0 ]] ||
+        { slow_ok="the master item became not supported: $(item_field "$agent_host" "$master_key" error)"; break; }
+    problems_are "$agent_host" "$expected_problems" ||
+        { slow_ok="problems changed: $(problems "$agent_host" | cut -f2 | paste -sd ';' -)"; break; }
+done
+fetches=$(emulator_control stats | jq -r .list_fetches)
+count_clock=$(item_field "$agent_host" atol.kkt.registers.count lastclock)
+if [[ $slow_ok == yes ]] && ((fetches >= 1 && count_clock > slow_start)); then
+    pass "ATOL in 10 s: for 45 s every read in time under default timeouts, interface available, no API problem ($fetches slow list fetches)"
+else
+    fail "ATOL in 10 s: ${slow_ok/yes/values stopped} (list fetches $fetches, last value at $count_clock, slow since $slow_start)"
+fi
+
+# ATOL not answering at all: reads answer the last good list until the background fetch gives up
+# after the profile's timeout (25 s), then its error: the API trigger fires, and the interface
+# stays available all along. Then ATOL is back and the trigger resolves.
+log "ATOL not answering"
+set_agent_clock "$(clock_at 360)"
+emulator_control faults '{"latency_ms": 600000}' >/dev/null || fatal "emulator faults API"
+down_available=yes
+api_failed_and_available() {
+    interface_available "$agent_host" || down_available=no
+    problems_are "$agent_host" "$api_failed"
+}
+if wait_until 120 "the API trigger" api_failed_and_available && [[ $down_available == yes ]] &&
+    interface_available "$agent_host"; then
+    pass "ATOL down: \"ATOL API: cannot read the registers\" fires ($(item_field "$agent_host" atol.kkt.api.error lastvalue)), the interface stays available"
+else
+    fail "ATOL down: interface available all along: $down_available; triggers in PROBLEM state:"
+    problems "$agent_host" | sed 's/^/     /'
+fi
+emulator_control faults '{}' >/dev/null || fatal "emulator faults API"
+set_agent_clock "$(clock_at 480)"
+if wait_until 90 "the API trigger resolved" problems_are "$agent_host" "$expected_problems"; then
+    pass "ATOL back: the API trigger resolves"
+else
+    fail "ATOL back: triggers in PROBLEM state:"
     problems "$agent_host" | sed 's/^/     /'
 fi
 

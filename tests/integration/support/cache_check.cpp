@@ -118,6 +118,24 @@ std::string check_history(const std::string& text) {
     return "";
 }
 
+// The fetch record (common/fetch_record.hpp): when the list was last fetched, when a fetch
+// failed after that and why.
+std::string check_fetch_record(const std::string& text) {
+    auto value = parse(text);
+    if (!value || !value->is_object()) return "not a JSON object";
+    const auto& o = value->get_object();
+    for (const char* key : {"fetched_at", "failed_at"}) {
+        const auto* time = o.if_contains(key);
+        if (!time || !(time->is_null() || is_iso_string(time)))
+            return std::string("no ") + key + " time or null";
+    }
+    const auto* error = o.if_contains("error");
+    if (!error || !error->is_string()) return "no error text";
+    if (o.at("failed_at").is_null() != error->get_string().empty())
+        return "an error text without a failure time, or a failure without one";
+    return "";
+}
+
 }  // namespace
 
 std::string CacheInspection::summary() const {
@@ -164,6 +182,9 @@ CacheInspection inspect_cache(const std::string& dir) {
         } else if (starts_with(name, "history-") && ends_with(name, ".json")) {
             ++result.history_files;
             problem = check_history(text);
+        } else if (starts_with(name, "fetch-") && ends_with(name, ".json")) {
+            ++result.fetch_records;
+            problem = check_fetch_record(text);
         } else if (ends_with(name, ".lock")) {
             ++result.lock_files;
         } else {

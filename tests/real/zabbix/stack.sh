@@ -142,7 +142,6 @@ TmpDir=$work
 AllowRoot=1
 CacheUpdateFrequency=5
 HousekeepingFrequency=0
-Timeout=30
 StartPollers=2
 StartPollersUnreachable=1
 StartTrappers=2
@@ -212,7 +211,6 @@ ListenIP=127.0.0.1
 ListenPort=$agent_port
 Hostname=atol-kkt-test-agent
 AllowRoot=1
-Timeout=30
 StartAgents=3
 UnsafeUserParameters=0
 Include=$userparameters
@@ -287,16 +285,20 @@ run_atol() { env ATOL_KKT_CONFIG_DIR="$work/etc" ATOL_KKT_NOW="$now" "$bin" "$@"
 
 # install_userparameters FILE: the shipped UserParameter file, pointed at a copy of the built
 # binary (nothing the daemons read lies in the checkout, which may be in a directory others
-# cannot enter), the test profile dir and clock (the agent passes no environment to its
-# commands, so `env` does).
+# cannot enter), the test profile dir and the agent's clock (the agent passes no environment to
+# its commands, so `env` does; the clock is read from a file, so the test can move it on).
 install_userparameters() {
     local agent_bin=$work/bin/atol-kkt
     install -D -m 0755 "$bin" "$agent_bin"
-    sed -E "s#^(UserParameter=[^,]+,[[:space:]]*)([^[:space:]]*/)?atol-kkt([[:space:]])#\1env ATOL_KKT_CONFIG_DIR=$work/etc ATOL_KKT_NOW=$now $agent_bin\3#" \
+    set_agent_clock "$now"
+    sed -E "s#^(UserParameter=[^,]+,[[:space:]]*)([^[:space:]]*/)?atol-kkt([[:space:]])#\1env ATOL_KKT_CONFIG_DIR=$work/etc ATOL_KKT_NOW=\$(cat $work/clock) $agent_bin\3#" \
         "$1" >"$work/userparameter_atol_kkt.conf"
-    grep -q "ATOL_KKT_NOW=$now $agent_bin" "$work/userparameter_atol_kkt.conf" ||
+    grep -qF "ATOL_KKT_NOW=\$(cat $work/clock) $agent_bin" "$work/userparameter_atol_kkt.conf" ||
         { echo "no UserParameter in $1 runs atol-kkt"; return 1; }
 }
+
+# set_agent_clock TIME: the "now" (ATOL_KKT_NOW) of the agent's next runs of atol-kkt.
+set_agent_clock() { echo "$1" >"$work/clock"; }
 
 stack_start() {
     start_postgres || { echo "PostgreSQL did not start"; return 1; }

@@ -96,13 +96,23 @@ install_profile() {
 run_atol() { as_user_in_root zabbix env ATOL_KKT_NOW="$now" atol-kkt "$@"; }
 
 # install_userparameters FILE: the shipped file in the agent's Include directory, the command
-# prefixed by `env ATOL_KKT_NOW=...` (the test's fixed clock; the agent passes no environment).
+# prefixed by `env ATOL_KKT_NOW=...` (the test's clock, read from a file so the test can move it
+# on; the agent passes no environment).
 install_userparameters() {
     local target=/etc/zabbix/zabbix_agentd.conf.d/userparameter_atol_kkt.conf
-    sed -E "s#^(UserParameter=[^,]+,[[:space:]]*)(([^[:space:]]*/)?atol-kkt[[:space:]])#\1env ATOL_KKT_NOW=$now \2#" \
+    set_agent_clock "$now"
+    sed -E "s#^(UserParameter=[^,]+,[[:space:]]*)(([^[:space:]]*/)?atol-kkt[[:space:]])#\1env ATOL_KKT_NOW=\$(cat $run_dir/clock) \2#" \
         "$1" >"$root$target"
     chmod 0644 "$root$target"
-    grep -q "env ATOL_KKT_NOW=$now " "$root$target" || { echo "no UserParameter in $1 runs atol-kkt"; return 1; }
+    grep -qF "env ATOL_KKT_NOW=\$(cat $run_dir/clock) " "$root$target" ||
+        { echo "no UserParameter in $1 runs atol-kkt"; return 1; }
+}
+
+# set_agent_clock TIME: the "now" (ATOL_KKT_NOW) of the agent's next runs of atol-kkt.
+set_agent_clock() {
+    mkdir -p "$root$run_dir"
+    echo "$1" >"$root$run_dir/clock"
+    chmod 0644 "$root$run_dir/clock"
 }
 
 # PostgreSQL 17: a cluster for this run on 127.0.0.1:$pg_port (peer auth on its socket,
