@@ -20,14 +20,14 @@ bool has_flag(const std::vector<std::string>& args, std::string_view short_flag,
     return false;
 }
 
-// "fn_days_left=30: fn_usage=80 ...": the assignments Thresholds::defaults() makes at one
-// level, as -w/-c would write them.
+// "fn_days_left=30:\nfn_usage=80...": the assignments Thresholds::defaults() makes at one level,
+// as -w/-c would write them, one a line so that --help never wraps one in the middle.
 std::string default_assignments(std::optional<Range> MetricThresholds::*level) {
     const Thresholds defaults = Thresholds::defaults();
     std::string text;
     for (const MetricInfo& info : all_metrics()) {
         const std::optional<Range>& range = defaults.of(info.id).*level;
-        if (range) text += (text.empty() ? "" : " ") + std::string(info.name) + "=" + range->text;
+        if (range) text += "\n" + std::string(info.name) + "=" + range->text;
     }
     return text;
 }
@@ -45,10 +45,10 @@ Thresholds thresholds_from(const po::variables_map& vm) {
 
 po::options_description threshold_options() {
     const std::string warning_help =
-        "METRIC=RANGE warning threshold, repeatable; METRIC= removes the default. Defaults: " +
+        "METRIC=RANGE warning threshold, repeatable; METRIC= removes the default. Defaults:" +
         default_assignments(&MetricThresholds::warning);
     const std::string critical_help =
-        "METRIC=RANGE critical threshold, repeatable; METRIC= removes the default. Defaults: " +
+        "METRIC=RANGE critical threshold, repeatable; METRIC= removes the default. Defaults:" +
         default_assignments(&MetricThresholds::critical);
     po::options_description d("Thresholds (Nagios range syntax: 10, 10:, ~:10, 10:20, @10:20)");
     d.add_options()("warning,w", po::value<std::vector<std::string>>()->composing(),
