@@ -12,7 +12,7 @@ test_packages=(curl openssl jq time debootstrap zabbix-agent zabbix-proxy-sqlite
     php-cli php-mbstring php-xml php-pgsql php-gd php-bcmath zabbix-frontend-php postgresql-15
     libcurl3-gnutls libevent-2.1-7 libgnutls30 libldap-2.5-0 libodbc2 libopenipmi0 libpcre2-8-0
     libpq5 libsnmp40 libssh2-1 libxml2 zlib1g prometheus chromium groff-base strace tinyproxy-bin
-    clang libclang-rt-14-dev valgrind clang-format)
+    clang libclang-rt-14-dev valgrind clang-format systemd procps)
 
 want=("${build_packages[@]}")
 [[ "${1:-}" == "--tests" ]] && want+=("${test_packages[@]}")

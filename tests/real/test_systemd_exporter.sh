@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# `atol-kkt exporter` under a real systemd (Debian's, 252) as docs/exporter.md sets it up: the
+# installed atol-kkt-exporter.service, the system user, the 0600 profile, a drop-in with the
+# listen address, `systemctl enable --now`, `systemctl reload` (SIGHUP), `systemctl stop`.
+#
+# systemd runs as PID 1 of a private PID and mount namespace, with overlays on /etc and /var and
+# tmpfs on /usr/local and /run, so what the admin's steps write (a user, /etc/atol-kkt, the unit,
+# the cache) lands in this test's directory and the machine is left as it was. Its own unit
+# directory (/usr/lib/systemd/system) is hidden: only the units named here exist, and nothing of
+# the machine's boot (mounts, journald, udev) is started: the targets units depend on are empty
+# stand-ins. The network is the machine's: the
+# exporter listens on loopback and talks to the emulator there.
+# usage: test_systemd_exporter.sh ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR BUILD_DIR
+set -euo pipefail
+atol=${1:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR BUILD_DIR}
+emulator=${2:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR BUILD_DIR}
+build=$(realpath "${4:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR BUILD_DIR}")
+work=$(mktemp -d /tmp/atol-systemd.XXXXXX)
+pids=()
+init_pid=
+cleanup() {
+    # Killing a PID namespace's init kills everything in it; its mounts go with it.
+    [[ -n $init_pid ]] && kill -KILL "$init_pid" 2>/dev/null || true
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+passes=0 failures=0
+pass() { echo "ok   $*"; passes=$((passes + 1)); }
+fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+die() {
+    echo "FAIL $*"
+    for log in "$work"/*.log; do [[ -f $log ]] && { echo "---- $log"; tail -n 30 "$log"; }; done
+    [[ -n $init_pid ]] && inside systemctl status --no-pager atol-kkt-exporter 2>&1 | tail -n 20
+    exit 1
+}
+
+[[ $(id -u) == 0 ]] || die "needs root (systemd as PID 1 of its own namespace)"
+systemd_bin=/lib/systemd/systemd
+[[ -x $systemd_bin ]] || die "systemd is not installed (scripts/setup.sh --tests installs it)"
+"$systemd_bin" --version | head -n1 | sed 's/^/     /'
+
+# 1. The emulator with a generated fleet, on an ephemeral loopback port.
+mkfifo "$work/emulator.url"
+"$emulator" --registers 50 --seed 7 >"$work/emulator.url" 2>"$work/emulator.log" &
+pids+=($!)
+exec {fd}<"$work/emulator.url"
+read -r -t 20 api_url <&"$fd" || die "the emulator did not start"
+
+# 2. systemd in its namespace. The overlays' upper layers are this test's.
+mkdir -p "$work"/{etc,var}/{upper,work} "$work/units"
+for target in atol-test sysinit basic multi-user network network-online sockets timers paths \
+    slices local-fs shutdown; do
+    printf '[Unit]\nDescription=%s (a stand-in)\n' "$target" >"$work/units/$target.target"
+done
+cat >"$work/boot.sh" <<EOF
+set -e
+mount --make-rprivate /
+mount -t overlay overlay -o lowerdir=/etc,upperdir=$work/etc/upper,workdir=$work/etc/work /etc
+mount -t overlay overlay -o lowerdir=/var,upperdir=$work/var/upper,workdir=$work/var/work /var
+mount -t tmpfs -o mode=0755 tmpfs /usr/local
+mount -t tmpfs -o mode=0755 tmpfs /run
+mount --bind $work/units /usr/lib/systemd/system
+exec $systemd_bin --system --unit=atol-test.target --log-target=console --log-level=notice
+EOF
+unshare --pid --fork --mount --mount-proc bash "$work/boot.sh" >"$work/systemd.log" 2>&1 &
+pids+=($!)
+# The namespace's init is unshare's child.
+for _ in $(seq 100); do
+    init_pid=$(pgrep -P "${pids[-1]}" -x systemd || true)
+    [[ -n $init_pid ]] && break
+    sleep 0.1
+done
+[[ -n $init_pid ]] || die "systemd did not start"
+inside() { nsenter -t "$init_pid" -m -p -- "$@"; }
+for _ in $(seq 100); do
+    inside systemctl is-system-running >/dev/null 2>&1 && break
+    state=$(inside systemctl is-system-running 2>/dev/null || true)
+    [[ $state == degraded || $state == running ]] && break
+    sleep 0.1
+done
+inside systemctl show -p Version --value >/dev/null 2>&1 || die "systemctl cannot reach systemd"
+pass "systemd is PID 1 of its namespace"
+
+# 3. The admin's steps of docs/exporter.md ("systemd"), as root in that namespace.
+inside cmake --install "$build" --prefix /usr/local >"$work/install.log" 2>&1 ||
+    die "cmake --install"
+inside test -f /usr/local/lib/systemd/system/atol-kkt-exporter.service ||
+    die "cmake --install did not put the unit in /usr/local/lib/systemd/system"
+inside useradd --system --no-create-home --shell /usr/sbin/nologin atol-kkt
+inside install -d /etc/atol-kkt
+inside install -m 0600 -o atol-kkt -g atol-kkt /dev/null /etc/atol-kkt/exporter.conf
+# The profile: the emulator stands in for ATOL (its demo account needs no login).
+printf 'base-url = %s\n' "$api_url" | inside tee /etc/atol-kkt/exporter.conf >/dev/null
+for _ in $(seq 20); do
+    port=$((20000 + RANDOM % 12000))
+    ss -Htln "sport = :$port" | grep -q . || break
+done
+# The drop-in `systemctl edit atol-kkt-exporter` writes (docs/exporter.md's example).
+inside mkdir -p /etc/systemd/system/atol-kkt-exporter.service.d
+printf '[Service]\nExecStart=\nExecStart=/usr/local/bin/atol-kkt exporter --profile exporter --web.listen-address 127.0.0.1:%s\n' \
+    "$port" | inside tee /etc/systemd/system/atol-kkt-exporter.service.d/override.conf >/dev/null
+inside systemctl daemon-reload
+inside systemctl enable --now atol-kkt-exporter >"$work/enable.log" 2>&1 ||
+    die "systemctl enable --now: $(cat "$work/enable.log")"
+
+# 4. It serves the fleet as its user, with its cache where the unit says.
+url=http://127.0.0.1:$port
+for _ in $(seq 150); do
+    curl -fsS --max-time 2 "$url/metrics" >"$work/metrics.txt" 2>/dev/null &&
+        grep -q '^atol_kkt_up 1$' "$work/metrics.txt" && break
+    sleep 0.2
+done
+if grep -q '^atol_kkt_up 1$' "$work/metrics.txt" 2>/dev/null; then
+    pass "/metrics: atol_kkt_up 1"
+else
+    die "the service never served atol_kkt_up 1"
+fi
+registers=$(grep -c '^atol_kkt_fn_time_left_seconds{' "$work/metrics.txt" || true)
+[[ $registers == 50 ]] && pass "/metrics: 50 registers" || fail "/metrics: $registers registers, not 50"
+main_pid=$(inside systemctl show -p MainPID --value atol-kkt-exporter)
+user=$(inside ps -o user= -p "$main_pid" | tr -d ' ')
+[[ $user == atol-kkt ]] && pass "runs as atol-kkt" || fail "runs as '$user'"
+cache=$(inside stat -c '%a %U' /var/cache/atol-kkt-exporter 2>&1 || true)
+[[ $cache == "700 atol-kkt" ]] && pass "cache dir 0700 atol-kkt" || fail "cache dir: $cache"
+files=$(inside find /var/cache/atol-kkt-exporter -type f -printf '%m\n' | sort -u | tr '\n' ' ')
+[[ $files == "600 " ]] && pass "cache files 0600" || fail "cache file modes: '$files'"
+
+# 5. reload is SIGHUP: the same process, still serving; stop ends it cleanly.
+inside systemctl reload atol-kkt-exporter
+sleep 1
+[[ $(inside systemctl show -p MainPID --value atol-kkt-exporter) == "$main_pid" ]] &&
+    curl -fsS --max-time 5 "$url/-/healthy" >/dev/null &&
+    pass "systemctl reload: same process, still serving" || fail "systemctl reload"
+inside systemctl stop atol-kkt-exporter
+result=$(inside systemctl show -p Result --value atol-kkt-exporter)
+status=$(inside systemctl show -p ExecMainStatus --value atol-kkt-exporter)
+[[ $result == success && $status == 0 ]] && pass "systemctl stop: exit 0" ||
+    fail "systemctl stop: Result=$result ExecMainStatus=$status"
+curl -fsS --max-time 2 "$url/metrics" >/dev/null 2>&1 && fail "still listening after stop" ||
+    pass "nothing listens after stop"
+
+# 6. The hardening docs/exporter.md states.
+inside systemd-analyze security --offline=yes --no-pager \
+    /usr/local/lib/systemd/system/atol-kkt-exporter.service >"$work/security.log" 2>&1 || true
+score=$(grep -oE 'Overall exposure level for [^:]+: [0-9.]+' "$work/security.log" | grep -oE '[0-9.]+$')
+if [[ -n $score ]] && awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }'; then
+    pass "systemd-analyze security: $score"
+else
+    fail "systemd-analyze security: '${score:-no score}' (want <= 2.0)"
+fi
+
+echo "$passes passed, $failures failed"
+((failures == 0))
