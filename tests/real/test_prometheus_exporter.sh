@@ -2,7 +2,8 @@
 # A real Prometheus server (Debian's `prometheus` package) scrapes `atol-kkt exporter`: started in
 # the foreground on loopback with the scrape job and rule file of docs/exporter.md, staged
 # in a directory this test creates. Through Prometheus' HTTP API: up == 1, the exporter's series,
-# exactly the alerts the hand-written fleet below should fire; then ATOL fails and
+# exactly the alerts the hand-written fleet below should fire (one of them from a week of ФН
+# history); then ATOL fails and
 # AtolKktScrapeFailed goes pending (it fires after its `for: 10m`) while the last registers stay
 # queryable. Every PromQL query of prometheus/grafana-dashboard.json returns data.
 # usage: test_prometheus_exporter.sh ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR
@@ -33,27 +34,35 @@ command -v prometheus >/dev/null ||
 prometheus --version 2>&1 | head -n1 | sed 's/^/     /'
 
 # The fleet: one register per alert it should fire, and one healthy. Times are relative to now
-# (the emulator serves the file as it is).
+# (the emulator serves the file as it is). 00106709180005 expires in 300 days but its ФН memory
+# fills 2 %/day: at 80 % it is full in 10 days, an alert only its own history can raise
+# (docs/forecast.md); `fleet_on DAYS_AGO` is the fleet as it was then.
 at() { date -u -d "$1" +%Y-%m-%dT%H:%M:%S+00:00; }
-register() {  # SERIAL FN_EXPIRATION FN_USAGE UNSENT FIRST_UNSENT
+register() {  # SERIAL FN_EXPIRATION FN_USAGE UNSENT FIRST_UNSENT STATUS_TIME
     printf '{"serialNumber":"%s","registrationNumber":"000653871204%s","groupCode":"shop",
       "fiscalStorageINN":"7701234567","fiscalStoragePaymentAddress":"shop.example.ru",
       "fiscalStorageExpiration":"%s","fiscalStoragePercentageUse":%s,"timestamp":"%s",
       "isShiftOpened":false,"unsentDocs":%s,"firstUnsetDocTimestamp":%s,"networkErrorCode":0}' \
-        "$1" "${1: -4}" "$2" "$3" "$(at now)" "$4" "$5"
+        "$1" "${1: -4}" "$2" "$3" "$6" "$4" "$5"
 }
-{
+fleet_on() {
+    local when
+    when=$(at "-$1 days")
     echo "["
-    register 00106709180001 "$(at '+400 days')" 10 0 null
+    register 00106709180001 "$(at '+400 days')" 10 0 null "$when"
     echo ","
-    register 00106709180002 "$(at '+3 days')" 20 0 null
+    register 00106709180002 "$(at '+3 days')" 20 0 null "$when"
     echo ","
-    register 00106709180003 "$(at '+300 days')" 85 0 null
+    register 00106709180003 "$(at '+300 days')" 85 0 null "$when"
     echo ","
-    register 00106709180004 "$(at '+300 days')" 30 5 "\"$(at '-100 hours')\""
+    register 00106709180004 "$(at '+300 days')" 30 5 "\"$(at '-100 hours')\"" "$when"
+    echo ","
+    register 00106709180005 "$(at '+300 days')" $((80 - 2 * $1)) 0 null "$when"
     echo "]"
-} >"$work/fleet.json"
+}
+fleet_on 0 >"$work/fleet.json"
 expected_alerts="AtolKktFnExpiresCritical 00106709180002
+AtolKktFnReplaceWarning 00106709180005
 AtolKktFnUsageWarning 00106709180003
 AtolKktUnsentCritical 00106709180004"
 
@@ -64,6 +73,17 @@ pids+=($!)
 exec {fd}<"$work/emulator.url"
 read -r -t 20 api_url <&"$fd" || die "the emulator did not start"
 control_url=${api_url%/api}/_emulator
+
+# A week of history in the exporter's cache, as daily runs of any command would have left it.
+for days_ago in 7 6 5 4 3 2 1; do
+    fleet_on "$days_ago" | curl -fsS --max-time 5 -X POST -H 'Content-Type: application/json' \
+        --data-binary @- "$control_url/fleet" >/dev/null
+    env -i PATH="$PATH" HOME="$work" ATOL_KKT_CACHE_DIR="$work/cache" ATOL_KKT_BASE_URL="$api_url" \
+        ATOL_KKT_NOW="$(at "-$days_ago days")" ATOL_KKT_CACHE_TTL=0 LC_ALL=C.UTF-8 \
+        "$atol" list --json >/dev/null 2>>"$work/history.log" || die "list on day -$days_ago"
+done
+curl -fsS --max-time 5 -X POST -H 'Content-Type: application/json' \
+    --data-binary @"$work/fleet.json" "$control_url/fleet" >/dev/null
 
 env -i PATH="$PATH" HOME="$work" ATOL_KKT_CACHE_DIR="$work/cache" ATOL_KKT_BASE_URL="$api_url" \
     LC_ALL=C.UTF-8 "$atol" exporter --web.listen-address 127.0.0.1:0 --cache-ttl 2 --timeout 5 \
@@ -138,8 +158,14 @@ pass "Prometheus ready on $prom"
 # 3. The scrape and the series.
 wait_value 'up{job="atol-kkt"}' 1 && pass "up == 1" || fail "up is not 1"
 wait_value 'atol_kkt_up' 1 && pass "atol_kkt_up == 1" || fail "atol_kkt_up is not 1"
-[[ $(value 'atol_kkt_registers') == 4 ]] && pass "atol_kkt_registers == 4" || fail "atol_kkt_registers"
-[[ $(value 'count(atol_kkt_state)') == 4 ]] && pass "4 atol_kkt_state series" || fail "atol_kkt_state series"
+[[ $(value 'atol_kkt_registers') == 5 ]] && pass "atol_kkt_registers == 5" || fail "atol_kkt_registers"
+[[ $(value 'count(atol_kkt_state)') == 5 ]] && pass "5 atol_kkt_state series" || fail "atol_kkt_state series"
+full=$(value 'atol_kkt_fn_full_time_left_seconds{serial="00106709180005"} / 86400')
+if [[ -n $full ]] && awk -v d="$full" 'BEGIN { exit !(d > 9.5 && d < 10.5) }'; then
+    pass "00106709180005: full in $full days (80 %, +2 %/day)"
+else
+    fail "00106709180005: fn_full_time_left is '$full' days, not about 10"
+fi
 [[ $(value 'atol_kkt_fn_usage{serial="00106709180003"}') == 85 ]] &&
     pass "fn_usage of 00106709180003 is 85" || fail "fn_usage of 00106709180003"
 for series in atol_kkt_build_info atol_kkt_last_success_timestamp_seconds atol_kkt_list_age_seconds \
@@ -191,7 +217,7 @@ for _ in $(seq 60); do
 done
 [[ $pending == *AtolKktScrapeFailed* ]] && pass "ATOL down: AtolKktScrapeFailed pending (for: 10m)" ||
     fail "ATOL down: AtolKktScrapeFailed not pending ($pending)"
-[[ $(value 'count(atol_kkt_state)') == 4 ]] && pass "ATOL down: the last 4 registers still queryable" ||
+[[ $(value 'count(atol_kkt_state)') == 5 ]] && pass "ATOL down: the last 5 registers still queryable" ||
     fail "ATOL down: registers gone"
 [[ $(value 'atol_kkt_api_requests_total{outcome="api_error"} > 0') != "" ]] &&
     pass "ATOL down: api_error counted" || fail "ATOL down: no api_error counted"
