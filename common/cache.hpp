@@ -2,6 +2,7 @@
 // The on-disk cache: token per (base URL, login), the fetched register list for --cache-ttl,
 // and the shift state. A directory 0700 of ours; files 0600, written atomically (temp file +
 // rename); a corrupt or foreign file is ignored and replaced, never trusted.
+#include <boost/json/fwd.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -69,6 +70,10 @@ class CacheDir {
 
 // A stable short hex key for (base URL, login): file names never show the login.
 std::string cache_key(std::string_view base_url, std::string_view login);
+
+// A time as every cache file writes it (ISO 8601 text); throws std::invalid_argument (or
+// Boost.JSON's error for a non-string) for anything else, which makes the file read as absent.
+TimePoint time_in_cache_file(const boost::json::value& value);
 
 class TokenCache final : public TokenStore {
   public:

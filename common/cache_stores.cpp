@@ -15,12 +15,6 @@ namespace {
 constexpr int register_list_format = 1;
 constexpr auto allowed_clock_skew = std::chrono::seconds(60);
 
-TimePoint time_from(const json::value& value) {
-    auto parsed = parse_iso8601(value.as_string());
-    if (!parsed) throw std::invalid_argument("not an ISO 8601 time");
-    return *parsed;
-}
-
 struct TokenFile {
     std::string token;
     TimePoint expires_at;
@@ -32,7 +26,8 @@ void tag_invoke(json::value_from_tag, json::value& out, const TokenFile& file) {
 
 TokenFile tag_invoke(json::value_to_tag<TokenFile>, const json::value& in) {
     const json::object& object = in.as_object();
-    return {json::value_to<std::string>(object.at("token")), time_from(object.at("expires_at"))};
+    return {json::value_to<std::string>(object.at("token")),
+            time_in_cache_file(object.at("expires_at"))};
 }
 
 struct ListHeader {
@@ -51,7 +46,7 @@ void tag_invoke(json::value_from_tag, json::value& out, const ListHeader& header
 
 ListHeader tag_invoke(json::value_to_tag<ListHeader>, const json::value& in) {
     const json::object& object = in.as_object();
-    return {json::value_to<int>(object.at("version")), time_from(object.at("fetched_at")),
+    return {json::value_to<int>(object.at("version")), time_in_cache_file(object.at("fetched_at")),
             json::value_to<std::uint64_t>(object.at("count")),
             json::value_to<std::uint64_t>(object.at("bytes"))};
 }
@@ -84,7 +79,7 @@ ShiftSeen tag_invoke(json::value_to_tag<ShiftSeen>, const json::value& in) {
     const json::object& object = in.as_object();
     const json::value& shift = object.at("shift");
     return {shift.is_null() ? std::nullopt : std::optional(json::value_to<std::int64_t>(shift)),
-            time_from(object.at("first_seen_open"))};
+            time_in_cache_file(object.at("first_seen_open"))};
 }
 
 TokenCache::TokenCache(const CacheDir& dir, std::string key)
@@ -147,6 +142,12 @@ std::map<std::string, ShiftSeen> ShiftStateCache::load() const {
 
 void ShiftStateCache::store(const std::map<std::string, ShiftSeen>& state) const {
     dir_.write_atomic(file_, json::serialize(json::value_from(state)));
+}
+
+TimePoint time_in_cache_file(const json::value& value) {
+    auto parsed = parse_iso8601(value.as_string());
+    if (!parsed) throw std::invalid_argument("not an ISO 8601 time");
+    return *parsed;
 }
 
 }  // namespace kkt

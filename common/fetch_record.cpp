@@ -15,9 +15,7 @@ json::value time_value(const std::optional<TimePoint>& t) {
 
 std::optional<TimePoint> time_of(const json::value& value) {
     if (value.is_null()) return std::nullopt;
-    auto parsed = parse_iso8601(value.as_string());
-    if (!parsed) throw std::invalid_argument("not an ISO 8601 time");
-    return parsed;
+    return time_in_cache_file(value);
 }
 
 }  // namespace

@@ -15,12 +15,6 @@ namespace {
 
 constexpr int history_format = 1;
 
-TimePoint time_from(const json::value& value) {
-    auto parsed = parse_iso8601(value.as_string());
-    if (!parsed) throw std::invalid_argument("not an ISO 8601 time");
-    return *parsed;
-}
-
 }  // namespace
 
 void tag_invoke(json::value_from_tag, json::value& out, const FnReplacement& r) {
@@ -30,7 +24,7 @@ void tag_invoke(json::value_from_tag, json::value& out, const FnReplacement& r) 
 FnReplacement tag_invoke(json::value_to_tag<FnReplacement>, const json::value& in) {
     const json::object& o = in.as_object();
     return {json::value_to<std::string>(o.at("old")), json::value_to<std::string>(o.at("new")),
-            time_from(o.at("seen_at"))};
+            time_in_cache_file(o.at("seen_at"))};
 }
 
 void tag_invoke(json::value_from_tag, json::value& out, const FnHistory& h) {
