@@ -10,23 +10,8 @@ atol=${1:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}
 emulator=${2:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}
 artifacts=${ARTIFACT_DIR:-$PWD/artifacts}
 work=$(mktemp -d /tmp/atol-chromium.XXXXXX)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-passes=0 failures=0
-pass() { echo "ok   $*"; passes=$((passes + 1)); }
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
-die() {
-    echo "FAIL $*"
-    for log in "$work"/*.log; do [[ -f $log ]] && { echo "---- $log"; tail -n 30 "$log"; }; done
-    exit 1
-}
-
+# shellcheck source=lib/tally.sh
+source "${BASH_SOURCE%/*}/lib/tally.sh"
 command -v chromium >/dev/null || die "chromium is not installed (scripts/setup.sh --tests installs it)"
 chromium --version 2>/dev/null | sed 's/^/     /'
 
@@ -123,5 +108,4 @@ else
     fail "screenshot $shot: $size bytes"
 fi
 
-echo "$passes passed, $failures failed"
-((failures == 0))
+finish

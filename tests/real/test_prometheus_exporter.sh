@@ -12,23 +12,8 @@ atol=${1:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}
 emulator=${2:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}
 src=${3:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}
 work=$(mktemp -d /tmp/atol-prometheus.XXXXXX)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-passes=0 failures=0
-pass() { echo "ok   $*"; passes=$((passes + 1)); }
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
-die() {
-    echo "FAIL $*"
-    for log in "$work"/*.log; do [[ -f $log ]] && { echo "---- $log"; tail -n 30 "$log"; }; done
-    exit 1
-}
-
+# shellcheck source=lib/tally.sh
+source "${BASH_SOURCE%/*}/lib/tally.sh"
 command -v prometheus >/dev/null ||
     die "prometheus is not installed (scripts/setup.sh --tests installs it)"
 prometheus --version 2>&1 | head -n1 | sed 's/^/     /'
@@ -101,10 +86,7 @@ exporter_target=${exporter_url#http://}
 pass "exporter listening at $exporter_url"
 
 # 2. Prometheus with the job and rule file docs/exporter.md tells the admin to add.
-for _ in $(seq 20); do
-    prom_port=$((20000 + RANDOM % 12000))
-    ss -Htln "sport = :$prom_port" | grep -q . || break
-done
+prom_port=$(free_port)
 # The rule file as `cmake --install` puts it in share/atol-kkt/prometheus/, a copy.
 mkdir "$work/config"
 install -m 0644 "$src/prometheus/atol-kkt.rules.yml" "$work/config/atol-kkt.rules.yml"
@@ -224,5 +206,4 @@ done
 [[ $(alerts firing) == "$expected_alerts" ]] && pass "ATOL down: the register alerts keep firing" ||
     fail "ATOL down: register alerts changed"
 
-echo "$passes passed, $failures failed"
-((failures == 0))
+finish

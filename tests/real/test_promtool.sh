@@ -10,18 +10,8 @@ atol=${1:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}
 emulator=${2:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}
 src=${3:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}
 work=$(mktemp -d /tmp/atol-promtool.XXXXXX)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-passes=0 failures=0
-pass() { echo "ok   $*"; passes=$((passes + 1)); }
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
-
+# shellcheck source=lib/tally.sh
+source "${BASH_SOURCE%/*}/lib/tally.sh"
 command -v promtool >/dev/null ||
     { echo "FAIL promtool is not installed (scripts/setup.sh --tests installs prometheus)"; exit 1; }
 promtool --version 2>&1 | head -n1 | sed 's/^/     /'
@@ -146,5 +136,4 @@ for metric in $(grep -oE 'atol_kkt_[a-z_]+' "$rules" | sort -u); do
     fi
 done
 
-echo "$passes passed, $failures failed"
-((failures == 0))
+finish

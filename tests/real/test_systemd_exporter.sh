@@ -16,25 +16,13 @@ atol=${1:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR BUILD_DIR}
 emulator=${2:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR BUILD_DIR}
 build=$(realpath "${4:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR BUILD_DIR}")
 work=$(mktemp -d /tmp/atol-systemd.XXXXXX)
-pids=()
 init_pid=
-cleanup() {
-    # Killing a PID namespace's init kills everything in it; its mounts go with it.
-    [[ -n $init_pid ]] && kill -KILL "$init_pid" 2>/dev/null || true
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-passes=0 failures=0
-pass() { echo "ok   $*"; passes=$((passes + 1)); }
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
-die() {
-    echo "FAIL $*"
-    for log in "$work"/*.log; do [[ -f $log ]] && { echo "---- $log"; tail -n 30 "$log"; }; done
-    [[ -n $init_pid ]] && inside systemctl status --no-pager atol-kkt-exporter 2>&1 | tail -n 20
-    exit 1
+# shellcheck source=lib/tally.sh
+source "${BASH_SOURCE%/*}/lib/tally.sh"
+# Killing a PID namespace's init kills everything in it; its mounts go with it.
+extra_cleanup() { [[ -z $init_pid ]] || kill -KILL "$init_pid" 2>/dev/null; }
+extra_diagnostics() {
+    [[ -z $init_pid ]] || inside systemctl status --no-pager atol-kkt-exporter 2>&1 | tail -n 20
 }
 
 [[ $(id -u) == 0 ]] || die "needs root (systemd as PID 1 of its own namespace)"
@@ -94,10 +82,7 @@ inside install -d /etc/atol-kkt
 inside install -m 0600 -o atol-kkt -g atol-kkt /dev/null /etc/atol-kkt/exporter.conf
 # The profile: the emulator stands in for ATOL (its demo account needs no login).
 printf 'base-url = %s\n' "$api_url" | inside tee /etc/atol-kkt/exporter.conf >/dev/null
-for _ in $(seq 20); do
-    port=$((20000 + RANDOM % 12000))
-    ss -Htln "sport = :$port" | grep -q . || break
-done
+port=$(free_port)
 # The drop-in `systemctl edit atol-kkt-exporter` writes (docs/exporter.md's example).
 inside mkdir -p /etc/systemd/system/atol-kkt-exporter.service.d
 printf '[Service]\nExecStart=\nExecStart=/usr/local/bin/atol-kkt exporter --profile exporter --web.listen-address 127.0.0.1:%s\n' \
@@ -152,5 +137,4 @@ else
     fail "systemd-analyze security: '${score:-no score}' (want <= 2.0)"
 fi
 
-echo "$passes passed, $failures failed"
-((failures == 0))
+finish
