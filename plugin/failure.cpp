@@ -33,6 +33,10 @@ Failure failure_of(CommandKind kind, const std::exception_ptr& error,
     return failure;
 }
 
+std::string tool_failure_line(const Failure& failure) {
+    return "atol-kkt: " + failure.reason;
+}
+
 int report(CommandKind kind, const Failure& failure) {
     if (kind == CommandKind::nagios_plugin) {
         std::string text;
@@ -45,7 +49,7 @@ int report(CommandKind kind, const Failure& failure) {
         }
         return emit_result(text, code);
     }
-    std::cerr << "atol-kkt: " << failure.reason << "\n";
+    std::cerr << tool_failure_line(failure) << "\n";
     return failure.exit_code;
 }
 

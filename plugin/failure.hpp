@@ -48,6 +48,10 @@ struct Failure {
 Failure failure_of(CommandKind kind, const std::exception_ptr& error,
                    const CheckFailureContext& check = {});
 
+// The one line a tool says `failure` with on stderr, without the newline: "atol-kkt: REASON". A
+// Zabbix agent item gets it as its value; `zabbix send` pushes it as one.
+std::string tool_failure_line(const Failure& failure);
+
 // Shows `failure` as `kind` promises (the stderr line, or the result on stdout) and returns
 // its exit code.
 int report(CommandKind kind, const Failure& failure);

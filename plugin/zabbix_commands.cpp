@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "common/errors.hpp"
 #include "common/format.hpp"
@@ -68,6 +69,40 @@ Fleet load_agent_fleet(const Invocation& inv, bool shows_notes) {
     RunContext run = inv.context();
     run.shows_notes = shows_notes;
     return load_fleet_within(run, inv.thresholds, answer_within(inv));
+}
+
+// What the fetch of `zabbix send` leaves of --timeout (at most a quarter of it) for sending the
+// API's error: a fetch that times out must not take the time to say so.
+constexpr std::chrono::milliseconds error_send_reserve{2000};
+
+std::int64_t epoch_seconds(TimePoint t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+std::string totals_text(const zabbix::SenderTotals& totals) {
+    return "processed " + std::to_string(totals.processed) + ", failed " +
+           std::to_string(totals.failed) + ", total " + std::to_string(totals.total);
+}
+
+// Called while the fetch's error is being handled: the master item gets the line an agent
+// item would hold, so the trapper template's "ATOL API: cannot read the registers" fires as the
+// agent template's does. Best effort, said on stdout: the run fails with the API's error anyway.
+void send_api_error(const Invocation& inv, const zabbix::TrapperAddress& address,
+                    const std::string& host, const std::vector<zabbix::TrapperItem>& items) {
+    if (std::find(items.begin(), items.end(), zabbix::TrapperItem::registers) == items.end())
+        return;
+    const std::string line =
+        tool_failure_line(failure_of(CommandKind::tool, std::current_exception()));
+    const std::vector<zabbix::SenderValue> values{
+        zabbix::trapper_error_value(host, line, epoch_seconds(inv.clock->now()))};
+    try {
+        const zabbix::SenderTotals totals = zabbix::send_values(address, values, *inv.deadline);
+        write_stdout("atol-kkt: sent the API error to " + address.text() + " for host \"" + host +
+                     "\": " + totals_text(totals) + "\n");
+    } catch (const Error& e) {
+        write_stdout("atol-kkt: could not send the API error to " + address.text() + ": " +
+                     e.what() + "\n");
+    }
 }
 
 }  // namespace
@@ -151,19 +186,26 @@ int run_zabbix_send(const Args& args, const po::options_description& options) {
     const auto [address, host] = send_target(inv);
     const auto items = zabbix::parse_trapper_items(inv.vm["items"].as<std::string>());
 
-    const Fleet fleet = load_fleet(inv.context(), inv.thresholds);
+    const auto run_budget = inv.deadline->remaining();
+    const Deadline fetch_deadline(run_budget - std::min(error_send_reserve, run_budget / 4));
+    const RunContext fetch_run{inv.config, *inv.clock, fetch_deadline, inv.log};
+    Fleet fleet;
+    try {
+        fleet = load_fleet(fetch_run, inv.thresholds);
+    } catch (const ConfigError&) {
+        throw;
+    } catch (const Error&) {
+        send_api_error(inv, address, host, items);
+        throw;
+    }
     const auto selected = select(fleet, inv.config.selection);
-    const auto clock =
-        std::chrono::duration_cast<std::chrono::seconds>(fleet.now.time_since_epoch()).count();
-    const auto values = zabbix::trapper_values(items, selected, host, clock);
+    const auto values = zabbix::trapper_values(items, selected, host, epoch_seconds(fleet.now));
     const zabbix::SenderTotals totals = zabbix::send_values(address, values, *inv.deadline);
 
     write_stdout("atol-kkt: sent " + std::to_string(values.size()) + " values (" +
                  std::to_string(selected.size()) + " registers) to " + address.text() +
-                 " for host \"" + host + "\": processed " + std::to_string(totals.processed) +
-                 ", failed " + std::to_string(totals.failed) + ", total " +
-                 std::to_string(totals.total) + (inv.config.test_mode() ? " [test mode]" : "") +
-                 "\n");
+                 " for host \"" + host + "\": " + totals_text(totals) +
+                 (inv.config.test_mode() ? " [test mode]" : "") + "\n");
     if (totals.failed == 0 && totals.processed == totals.total &&
         totals.total == static_cast<std::int64_t>(values.size()))
         return exit_ok;

@@ -47,4 +47,9 @@ std::vector<SenderValue> trapper_values(const std::vector<TrapperItem>& items,
     return values;
 }
 
+SenderValue trapper_error_value(const std::string& host, std::string error_line,
+                                std::int64_t clock) {
+    return SenderValue{host, trapper_key(TrapperItem::registers), std::move(error_line), clock};
+}
+
 }  // namespace kkt::zabbix

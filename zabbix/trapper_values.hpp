@@ -29,4 +29,10 @@ std::vector<SenderValue> trapper_values(const std::vector<TrapperItem>& items,
                                         const std::vector<const RegisterStatus*>& registers,
                                         const std::string& host, std::int64_t clock);
 
+// The master item's value when the API could not be read: `error_line`, the line an agent item
+// would hold ("atol-kkt: …"), so the trapper template's API error item and trigger see what the
+// agent template's see.
+SenderValue trapper_error_value(const std::string& host, std::string error_line,
+                                std::int64_t clock);
+
 }  // namespace kkt::zabbix

@@ -100,6 +100,54 @@ TEST_F(ZabbixSend, PartialFailureExitsNonZeroAndSaysWhatZabbixNeeds) {
               "address\n");
 }
 
+// The trapper template's API trigger sees what the agent template's does: the master item
+// holds the line `zabbix registers` would answer.
+TEST_F(ZabbixSend, AnApiFailureSendsItsErrorLineAsTheMasterItemAndFails) {
+    emulator.set_faults({{"fail_status", 500}, {"fail_count", -1}, {"fail_path", "list"}});
+    FakeTrapper trapper(success_for_all);
+    auto sent =
+        zabbix({"send", "--zabbix-server", trapper.address(), "--host", "gw", "--profile", "shop"});
+    EXPECT_EQ(sent.exit_code, 1);
+    ASSERT_THAT(sent.err, ::testing::StartsWith("atol-kkt: "));
+    EXPECT_EQ(sent.out, "atol-kkt: sent the API error to " + trapper.address() +
+                            " for host \"gw\": processed 1, failed 0, total 1\n");
+    const auto messages = trapper.messages();
+    ASSERT_EQ(messages.size(), 1u);
+    const json::array data = json::parse(messages[0].payload).at("data").as_array();
+    ASSERT_EQ(data.size(), 1u);
+    EXPECT_EQ(data[0].at("host"), "gw");
+    EXPECT_EQ(data[0].at("key"), "atol.kkt.registers");
+    EXPECT_EQ(data[0].at("value").as_string(), sent.err.substr(0, sent.err.size() - 1));
+    EXPECT_EQ(data[0].at("clock"), fixed_now_epoch);
+
+    auto agent_item = zabbix({"registers", "--profile", "shop"});
+    EXPECT_EQ(agent_item.exit_code, 1);
+    EXPECT_EQ(agent_item.out, "");
+    EXPECT_EQ(agent_item.err, sent.err);
+}
+
+TEST_F(ZabbixSend, OnlyTheMasterItemCarriesTheApiError) {
+    emulator.set_faults({{"fail_status", 500}, {"fail_count", -1}, {"fail_path", "list"}});
+    FakeTrapper trapper(success_for_all);
+    auto sent = zabbix({"send", "--zabbix-server", trapper.address(), "--host", "gw", "--items",
+                        "discovery", "--profile", "shop"});
+    EXPECT_EQ(sent.exit_code, 1);
+    EXPECT_EQ(sent.out, "");
+    EXPECT_TRUE(trapper.messages().empty());
+}
+
+TEST_F(ZabbixSend, AnApiTimeoutLeavesTimeToSendItsError) {
+    emulator.set_faults({{"latency_ms", 10000}});
+    FakeTrapper trapper(success_for_all);
+    auto sent = zabbix({"send", "--zabbix-server", trapper.address(), "--host", "gw", "--profile",
+                        "shop", "--timeout", "4"});
+    EXPECT_EQ(sent.exit_code, 1);
+    EXPECT_THAT(sent.err, HasSubstr("timed out"));
+    EXPECT_THAT(sent.out, HasSubstr("atol-kkt: sent the API error to "));
+    ASSERT_EQ(trapper.messages().size(), 1u);
+    EXPECT_LT(sent.elapsed, std::chrono::milliseconds(4500));
+}
+
 TEST_F(ZabbixSend, GarbageReplyFails) {
     FakeTrapper trapper([](const TrapperMessage&) { return TrapperAnswer{std::string("OK\n")}; });
     auto sent = zabbix({"send", "--zabbix-server", trapper.address(), "--host", "gw"});

@@ -9,7 +9,8 @@
 # `atol-kkt zabbix registers` says (unknown values: not supported with a reason; a register
 # without group, ФН usage and address is still discovered), exactly the
 # expected trigger prototypes fire, a per-register macro context overrides a threshold, an
-# API failure fires the API trigger and its end resolves it. The server and agent keep their
+# API failure fires the API trigger of both hosts (the sender pushes the error) and its end
+# resolves it. The server and agent keep their
 # default timeouts (3 s): ATOL answering in 10 s costs no item and no problem; ATOL not answering
 # fires the API trigger; the agent interface stays available throughout.
 # usage: test_zabbix_server.sh ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR [ZABBIX_VERSION CACHE_DIR]
@@ -256,12 +257,33 @@ else
     fail "API failure: triggers in PROBLEM state:"
     problems "$agent_host" | sed 's/^/     /'
 fi
+# The sender, at the same moment, pushes the error line as the master item's value: the
+# trapper template's API trigger fires too.
+if now=$(clock_at 120) send_to_trapper; then
+    fail "API failure: atol-kkt zabbix send exited 0"
+elif wait_until 60 "the trapper's API trigger" problems_are "$trapper_host" "$api_failed"; then
+    pass "API failure: the sender pushes the error, the trapper host's \"ATOL API: cannot read the registers\" fires ($(item_field "$trapper_host" atol.kkt.api.error lastvalue))"
+else
+    fail "API failure: the trapper host's triggers in PROBLEM state:"
+    problems "$trapper_host" | sed 's/^/     /'
+    tail -n 3 "$work/send.log" | sed 's/^/     /'
+fi
 emulator_control faults '{}' >/dev/null || fatal "emulator faults API"
 if wait_until 60 "the API trigger resolved" problems_are "$agent_host" "$expected_problems"; then
     pass "API recovered: the API trigger resolves, the register problems stay"
 else
     fail "API recovered: triggers in PROBLEM state:"
     problems "$agent_host" | sed 's/^/     /'
+fi
+# The sender's next run, a little later (values stamped in the same second as the error would
+# leave Zabbix to pick either as the last).
+if now=$(clock_at 125) send_to_trapper &&
+    wait_until 60 "the trapper's API trigger resolved" problems_are "$trapper_host" "$expected_problems"; then
+    pass "API recovered: the sender's next push resolves the trapper host's API trigger"
+else
+    fail "API recovered: the trapper host's triggers in PROBLEM state:"
+    problems "$trapper_host" | sed 's/^/     /'
+    tail -n 3 "$work/send.log" | sed 's/^/     /'
 fi
 
 # ATOL answering every request in 10 s: each read answers from the last good list within the
