@@ -143,7 +143,8 @@ int run_zabbix_registers(const Args& args, const po::options_description& option
     Invocation inv = parse_invocation(args, options, stderr_sink());
     no_positional(inv, "registers");
     const Fleet fleet = load_agent_fleet(inv, true);
-    write_stdout(zabbix::registers_output(select(fleet, inv.config.selection)));
+    write_stdout(zabbix::registers_output(select(fleet, inv.config.selection),
+                                          zabbix::list_age_seconds(fleet)));
     return exit_ok;
 }
 
@@ -157,7 +158,7 @@ int run_zabbix_get(const Args& args, const po::options_description& options) {
     // One register's value is printed and all are loaded: notes wait for a command that shows them.
     const Fleet fleet = load_agent_fleet(inv, false);
     const RegisterStatus& status = zabbix::find_register(fleet, inv.positional[0]);
-    write_stdout(zabbix::item_value(status, key) + "\n");
+    write_stdout(zabbix::item_value(fleet, status, key) + "\n");
     return exit_ok;
 }
 
@@ -199,7 +200,8 @@ int run_zabbix_send(const Args& args, const po::options_description& options) {
         throw;
     }
     const auto selected = select(fleet, inv.config.selection);
-    const auto values = zabbix::trapper_values(items, selected, host, epoch_seconds(fleet.now));
+    const auto values = zabbix::trapper_values(items, selected, host, epoch_seconds(fleet.now),
+                                               zabbix::list_age_seconds(fleet));
     const zabbix::SenderTotals totals = zabbix::send_values(address, values, *inv.deadline);
 
     write_stdout("atol-kkt: sent " + std::to_string(values.size()) + " values (" +

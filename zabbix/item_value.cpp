@@ -50,11 +50,17 @@ const std::vector<std::string>& item_keys() {
     return keys;
 }
 
+std::int64_t list_age_seconds(const Fleet& fleet) {
+    if (!fleet.fetched_at || *fleet.fetched_at > fleet.now) return 0;
+    return std::chrono::duration_cast<std::chrono::seconds>(fleet.now - *fleet.fetched_at).count();
+}
+
 void check_item_key(std::string_view key) {
     const auto& keys = item_keys();
-    if (std::find(keys.begin(), keys.end(), key) != keys.end()) return;
+    if (key == list_age_key || std::find(keys.begin(), keys.end(), key) != keys.end()) return;
     std::string valid;
     for (const std::string& k : keys) valid += (valid.empty() ? "" : ", ") + k;
+    valid += ", " + std::string(list_age_key);
     throw ItemError("unknown metric '" + std::string(key) + "' (valid: " + valid + ")");
 }
 
@@ -69,6 +75,11 @@ std::string item_value(const RegisterStatus& status, std::string_view key) {
     if (auto text = format_item_value(*found)) return std::move(*text);
     throw ItemError("register " + status.reg.display_serial() + ": " + std::string(key) +
                     " is unknown " + unknown_cause(status, key));
+}
+
+std::string item_value(const Fleet& fleet, const RegisterStatus& status, std::string_view key) {
+    if (key == list_age_key) return std::to_string(list_age_seconds(fleet));
+    return item_value(status, key);
 }
 
 const RegisterStatus& find_register(const Fleet& fleet, std::string_view serial) {

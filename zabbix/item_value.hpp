@@ -4,6 +4,7 @@
 // state and reasons — so a simple item and a JSONPath on the master item see the same thing.
 #include <boost/json/value.hpp>
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,10 +27,20 @@ class ItemError : public Error {
     using Error::Error;
 };
 
+// A key of every element of `zabbix registers` besides the register's own (status_json), and
+// of `zabbix get`: seconds since the register list was fetched from the API, the same in every
+// element. It grows while the agent is answered from the last good list (common/fleet.hpp,
+// load_fleet_within), so the template can show and alert on the data's age.
+inline constexpr std::string_view list_age_key = "list_age_seconds";
+
+// Fleet::now - Fleet::fetched_at in whole seconds; 0 when unknown or in the future.
+std::int64_t list_age_seconds(const Fleet& fleet);
+
 // Every key `item_value` accepts, in the element's order.
 const std::vector<std::string>& item_keys();
 
-// ItemError ("unknown metric 'x' (valid: …)") unless `key` is one of item_keys().
+// ItemError ("unknown metric 'x' (valid: …)") unless `key` is one of item_keys() or
+// list_age_key.
 void check_item_key(std::string_view key);
 
 // The text of one JSON value for Zabbix: strings as they are, numbers in the C locale,
@@ -40,6 +51,9 @@ std::optional<std::string> format_item_value(const boost::json::value& value);
 // unknown ("register X: fn_days_left is unknown (the API gave no valid
 // fiscalStorageExpiration)").
 std::string item_value(const RegisterStatus& status, std::string_view key);
+
+// The value of `key` for `status` of `fleet`: item_value(), or the fleet's list age.
+std::string item_value(const Fleet& fleet, const RegisterStatus& status, std::string_view key);
 
 // The register with this serial number in the fleet; ItemError ("register X not found in the
 // account") when there is none.

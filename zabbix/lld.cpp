@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "common/status_json.hpp"
+#include "zabbix/item_value.hpp"
 
 namespace kkt::zabbix {
 
@@ -21,10 +22,22 @@ boost::json::array discovery_json(const std::vector<const RegisterStatus*>& regi
     return out;
 }
 
-boost::json::array registers_json(const std::vector<const RegisterStatus*>& registers) {
+namespace {
+
+boost::json::value register_element(const RegisterStatus& status, std::int64_t list_age) {
+    boost::json::value element = boost::json::value_from(status);
+    element.as_object()[list_age_key] = list_age;
+    return element;
+}
+
+}  // namespace
+
+boost::json::array registers_json(const std::vector<const RegisterStatus*>& registers,
+                                  std::int64_t list_age) {
     boost::json::array out;
     out.reserve(registers.size());
-    for (const RegisterStatus* status : registers) out.push_back(boost::json::value_from(*status));
+    for (const RegisterStatus* status : registers)
+        out.push_back(register_element(*status, list_age));
     return out;
 }
 
@@ -39,13 +52,14 @@ std::string to_output(const boost::json::array& document) {
     return text;
 }
 
-// The same text as to_output(registers_json(registers)) without holding every element's DOM at
-// once (it is several times the size of the text).
-std::string registers_output(const std::vector<const RegisterStatus*>& registers) {
+// The same text as to_output(registers_json(registers, list_age)) without holding every
+// element's DOM at once (it is several times the size of the text).
+std::string registers_output(const std::vector<const RegisterStatus*>& registers,
+                             std::int64_t list_age) {
     std::string text = "[";
     for (const RegisterStatus* status : registers) {
         if (text.size() > 1) text += ',';
-        text += to_json_text(boost::json::value_from(*status));
+        text += to_json_text(register_element(*status, list_age));
     }
     text += "]\n";
     return text;

@@ -3,6 +3,7 @@
 // macros and the array of register elements (status_json), built whole in memory so a run
 // never prints half a document.
 #include <boost/json/array.hpp>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,12 +34,15 @@ inline constexpr LldMacro lld_macros[] = {
 // left out: Zabbix could not key its items.
 boost::json::array discovery_json(const std::vector<const RegisterStatus*>& registers);
 
-// [{register element}, …] in fleet order, each element as `get` and `list --json` print it.
-boost::json::array registers_json(const std::vector<const RegisterStatus*>& registers);
+// [{register element}, …] in fleet order, each element as `get` and `list --json` print it
+// followed by list_age_key (zabbix/item_value.hpp) with `list_age`.
+boost::json::array registers_json(const std::vector<const RegisterStatus*>& registers,
+                                  std::int64_t list_age);
 
 // Compact JSON text plus a newline: what the commands print.
 std::string to_output(const boost::json::array& document);
-// to_output(registers_json(registers)), built one register at a time.
-std::string registers_output(const std::vector<const RegisterStatus*>& registers);
+// to_output(registers_json(registers, list_age)), built one register at a time.
+std::string registers_output(const std::vector<const RegisterStatus*>& registers,
+                             std::int64_t list_age);
 
 }  // namespace kkt::zabbix

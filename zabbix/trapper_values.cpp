@@ -37,11 +37,13 @@ std::string trapper_key(TrapperItem item) {
 
 std::vector<SenderValue> trapper_values(const std::vector<TrapperItem>& items,
                                         const std::vector<const RegisterStatus*>& registers,
-                                        const std::string& host, std::int64_t clock) {
+                                        const std::string& host, std::int64_t clock,
+                                        std::int64_t list_age) {
     std::vector<SenderValue> values;
     for (TrapperItem item : items) {
-        const boost::json::array document =
-            item == TrapperItem::registers ? registers_json(registers) : discovery_json(registers);
+        const boost::json::array document = item == TrapperItem::registers
+                                                ? registers_json(registers, list_age)
+                                                : discovery_json(registers);
         values.push_back(SenderValue{host, trapper_key(item), to_json_text(document), clock});
     }
     return values;

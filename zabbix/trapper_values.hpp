@@ -24,10 +24,12 @@ std::vector<TrapperItem> parse_trapper_items(std::string_view list);
 // uses the plain keys and one Zabbix host per profile tells the accounts apart.
 std::string trapper_key(TrapperItem item);
 
-// One value per item, for Zabbix host `host`, stamped with `clock` (seconds since the epoch).
+// One value per item, for Zabbix host `host`, stamped with `clock` (seconds since the epoch);
+// the registers carry `list_age` (registers_json, zabbix/lld.hpp).
 std::vector<SenderValue> trapper_values(const std::vector<TrapperItem>& items,
                                         const std::vector<const RegisterStatus*>& registers,
-                                        const std::string& host, std::int64_t clock);
+                                        const std::string& host, std::int64_t clock,
+                                        std::int64_t list_age);
 
 // The master item's value when the API could not be read: `error_line`, the line an agent item
 // would hold ("atol-kkt: …"), so the trapper template's API error item and trigger see what the

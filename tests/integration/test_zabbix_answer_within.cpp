@@ -111,6 +111,7 @@ TEST_F(ZabbixAnswerWithin, StaleListAndSlowApiAnswerTheLastGoodListAndRefreshInT
     ASSERT_EQ(stale.exit_code, 0) << stale.err;
     EXPECT_EQ(stale.err, "");
     EXPECT_EQ(stale.out, fresh_at_t2);  // the last good list, assessed now
+    EXPECT_EQ(json::parse(stale.out).at(0).at("list_age_seconds"), 120);  // fetched at t0
 
     // Twenty more runs while the refresh goes on: all in time, none starts another fetch.
     for (int i = 0; i < 20; ++i) {
@@ -126,6 +127,7 @@ TEST_F(ZabbixAnswerWithin, StaleListAndSlowApiAnswerTheLastGoodListAndRefreshInT
     const RunResult refreshed = zabbix_registers(t0_plus_2min, {"-v"});
     ASSERT_EQ(refreshed.exit_code, 0) << refreshed.err;
     EXPECT_THAT(refreshed.err, HasSubstr("register list fetched " + std::string(t0_plus_2min)));
+    EXPECT_EQ(json::parse(refreshed.out).at(0).at("list_age_seconds"), 0);
     EXPECT_EQ(list_fetches(), 2);  // fresh from the background fetch
 }
 

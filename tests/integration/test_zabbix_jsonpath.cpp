@@ -160,10 +160,9 @@ const std::map<std::string, std::vector<json::value>>& expected_per_register() {
 // Template-level dependent items: whole-account values.
 const std::map<std::string, json::value>& expected_account_items() {
     static const std::map<std::string, json::value> expected{
-        {"atol.kkt.registers.count", num(4)},
-        {"atol.kkt.registers.warning", num(1)},
-        {"atol.kkt.registers.critical", num(2)},
-        {"atol.kkt.registers.unknown", num(1)},
+        {"atol.kkt.registers.count", num(4)},    {"atol.kkt.registers.warning", num(1)},
+        {"atol.kkt.registers.critical", num(2)}, {"atol.kkt.registers.unknown", num(1)},
+        {"atol.kkt.list.age", num(0)},  // just fetched
     };
     return expected;
 }

@@ -309,6 +309,18 @@ if [[ $slow_ok == yes ]] && ((fetches >= 1 && count_clock > slow_start)); then
 else
     fail "ATOL in 10 s: ${slow_ok/yes/values stopped} (list fetches $fetches, last value at $count_clock, slow since $slow_start)"
 fi
+# Meanwhile the list age item showed the age of the list the reads answered from: the one
+# fetched at +120 s, read at +240 s until the slow fetch ended.
+age_item=$(api item.get "$(jq -cn --arg h "$agent_host" \
+    '{hostids: [$h], filter: {key_: ["atol.kkt.list.age"]}, output: ["itemid"]}')" | jq -r '.[0].itemid')
+oldest=$(api history.get "$(jq -cn --arg i "$age_item" --argjson from "$slow_start" \
+    '{itemids: [$i], history: 3, time_from: $from, output: "extend"}')" |
+    jq '[.[].value | tonumber] | max // -1')
+if ((oldest == 120)); then
+    pass "ATOL in 10 s: \"ATOL API: register list age\" showed the last good list's age (120 s) while the fetch went on"
+else
+    fail "ATOL in 10 s: the list age item's largest value since the slowdown is $oldest, expected 120"
+fi
 
 # ATOL not answering at all: reads answer the last good list until the background fetch gives up
 # after the profile's timeout (25 s), then its error: the API trigger fires, and the interface

@@ -143,16 +143,24 @@ TEST(ZabbixDiscovery, ARegisterWithoutSerialIsLeftOutAndAnEmptyFleetIsAnEmptyArr
     EXPECT_EQ(to_output(discovery_json({})), "[]\n");
 }
 
+// The element without the list age: the status JSON of its register.
+json::value without_list_age(json::value element) {
+    element.as_object().erase(list_age_key);
+    return element;
+}
+
 TEST(ZabbixRegisters, EachElementIsTheStatusJsonWithPlainNumbersAndNullForUnknown) {
     std::vector<RegisterStatus> fleet{assessed(full_register()), partly_unknown()};
-    const json::array registers = registers_json(pointers(fleet));
+    const json::array registers = registers_json(pointers(fleet), 95);
     ASSERT_EQ(registers.size(), 2u);
-    EXPECT_EQ(registers[0], json::value_from(fleet[0]));
-    EXPECT_EQ(registers[1], json::value_from(fleet[1]));
+    EXPECT_EQ(without_list_age(registers[0]), json::value_from(fleet[0]));
+    EXPECT_EQ(without_list_age(registers[1]), json::value_from(fleet[1]));
+    EXPECT_EQ(registers[0].at(list_age_key), 95);
+    EXPECT_EQ(registers[1].at(list_age_key), 95);
 
     const std::string text = to_output(registers);
     EXPECT_TRUE(same_json(json::parse(text), registers)) << text;
-    EXPECT_EQ(registers_output(pointers(fleet)), text);  // the streamed form is the same text
+    EXPECT_EQ(registers_output(pointers(fleet), 95), text);  // the streamed form is the same text
     EXPECT_EQ(to_output(json::array{}), "[]\n");
     EXPECT_NE(text.find(R"("fiscal_storage_percentage_use":37.5,)"), std::string::npos) << text;
     EXPECT_NE(text.find(R"("fn_days_left":2.4,)"), std::string::npos) << text;
@@ -170,11 +178,13 @@ TEST(ZabbixRegisters, EachElementIsTheStatusJsonWithPlainNumbersAndNullForUnknow
 
 TEST(ZabbixRegisters, KeyOrderIsFixedAndEveryMetricIsThere) {
     std::vector<RegisterStatus> fleet{assessed(full_register()), partly_unknown()};
-    const json::array registers = registers_json(pointers(fleet));
+    const json::array registers = registers_json(pointers(fleet), 0);
+    std::vector<std::string> expected_keys = item_keys();
+    expected_keys.emplace_back(list_age_key);  // last, after the register's own
     for (const auto& element : registers) {
         std::vector<std::string> keys;
         for (const auto& entry : element.as_object()) keys.emplace_back(entry.key());
-        EXPECT_EQ(keys, item_keys());
+        EXPECT_EQ(keys, expected_keys);
     }
     for (const MetricInfo& info : all_metrics())
         EXPECT_THAT(item_keys(), ::testing::Contains(std::string(info.name)));
@@ -224,6 +234,26 @@ TEST(ZabbixGet, EveryKeyOfTheElementIsServedAndAgreesWithIt) {
         } else {
             EXPECT_EQ(item_value(s, key), format_item_value(v).value()) << key;
         }
+    }
+}
+
+TEST(ZabbixGet, TheListAgeIsTheFleetsWholeSecondsSinceTheFetch) {
+    Fleet fleet;
+    fleet.now = now;
+    fleet.registers.push_back(assessed(full_register()));
+    EXPECT_EQ(list_age_seconds(fleet), 0) << "no fetch time: 0";
+    fleet.fetched_at = now - 95s - 600ms;
+    EXPECT_EQ(list_age_seconds(fleet), 95);
+    EXPECT_EQ(item_value(fleet, fleet.registers[0], list_age_key), "95");
+    EXPECT_EQ(item_value(fleet, fleet.registers[0], "fn_usage"), "37.5");
+    fleet.fetched_at = now + 5s;  // a clock set back: never negative
+    EXPECT_EQ(list_age_seconds(fleet), 0);
+    EXPECT_NO_THROW(check_item_key(list_age_key));
+    try {
+        check_item_key("list_age");
+        FAIL() << "expected ItemError";
+    } catch (const ItemError& e) {
+        EXPECT_THAT(e.what(), ::testing::EndsWith(", list_age_seconds)"));
     }
 }
 

@@ -46,4 +46,5 @@ $items[0] as $items
   elif .key_ == "atol.kkt.registers.critical" then check($item; $registers | map(select(.state_code == 2)) | length; "critical count")
   elif .key_ == "atol.kkt.registers.unknown" then check($item; $registers | map(select(.state_code == 3)) | length; "unknown count")
   elif .key_ == "atol.kkt.api.error" then check($item; ""; "API error")
+  elif .key_ == "atol.kkt.list.age" then check($item; $registers[0].list_age_seconds; "list age")
   else empty end

@@ -242,13 +242,20 @@ function check_atol_rules(array $template, array $items, array $rules, array $pr
 	$template_triggers = array_column($triggers, null, 'expression');
 	$api_error = "length(last(/$host/atol.kkt.api.error))>0";
 	$nodata = "nodata(/$host/atol.kkt.registers.count,{\$ATOL.NODATA.PERIOD})=1";
-	foreach ([$api_error, $nodata] as $expression) {
+	$list_age = "last(/$host/atol.kkt.list.age)>{\$ATOL.LIST.AGE.MAX}";
+	foreach ([$api_error, $nodata, $list_age] as $expression) {
 		if (!array_key_exists($expression, $template_triggers)) {
 			$failures[] = "trigger $expression is missing";
 		}
 	}
-	if (count($template_triggers) !== 2) {
-		$failures[] = 'expected exactly the two API triggers on the template, found '.count($template_triggers);
+	if (count($template_triggers) !== 3) {
+		$failures[] = 'expected exactly the three API triggers on the template, found '.count($template_triggers);
+	}
+	// The data's age: the list_age_seconds every register element carries, kept on an error line.
+	$age_steps = $items['atol.kkt.list.age']['preprocessing'] ?? [];
+	if (($age_steps[0]['params'] ?? $age_steps[0]['parameters'][0] ?? '') !== '$[0].list_age_seconds'
+			|| ($age_steps[0]['error_handler'] ?? null) != ZBX_PREPROC_FAIL_DISCARD_VALUE) {
+		$failures[] = 'item atol.kkt.list.age: JSONPath $[0].list_age_seconds, discarding the value on failure';
 	}
 
 	return $failures;
