@@ -127,10 +127,12 @@ template_id() {
 agent_template=$(template_id "ATOL KKT by Zabbix agent")
 trapper_template=$(template_id "ATOL KKT by Zabbix trapper")
 
-# Hosts: fast polling, the profile, a per-register threshold and a discovery filter.
+# Hosts: fast polling and a short API error window to match, the profile, a per-register
+# threshold and a discovery filter.
 host_macros=$(jq -cn --arg profile "$profile" '[
     {macro: "{$ATOL.PROFILE}", value: $profile},
     {macro: "{$ATOL.INTERVAL}", value: "5s"},
+    {macro: "{$ATOL.API.ERROR.WINDOW}", value: "15s"},
     {macro: "{$ATOL.LLD.FILTER.GROUP.NOT_MATCHES}", value: "^excluded"},
     {macro: "{$ATOL.FN.DAYS.WARN:\"00106711000006\"}", value: "10"}]')
 create_host() { # NAME TEMPLATEID [INTERFACE_PORT]
@@ -193,6 +195,20 @@ fed_then() { # CHECK FEED HOSTID: feeds the host (the trapper needs pushes), the
     "$2" || true
     "$1" "$3"
 }
+# Each register problem says where the register is: tags group, inn, address (and scope), and
+# the address in the event name, as `atol-kkt zabbix registers` gives them.
+routing_mismatches() { # HOSTID
+    api problem.get "$(jq -cn --arg h "$1" '{hostids: [$h], output: ["name"], selectTags: "extend"}')" |
+        jq -r --slurpfile registers "$work/registers.json" '
+        ($registers[0] | map({key: .serial_number, value: .}) | from_entries) as $by_serial
+        | .[] | select(.name | startswith("KKT "))
+        | (.name | capture("^KKT (?<s>[0-9]+)").s) as $serial | $by_serial[$serial] as $r
+        | (.tags | map({key: .tag, value: .value}) | from_entries) as $tags
+        | select($tags.group != ($r.group_code // "") or $tags.inn != ($r.fiscal_storage_inn // "")
+                 or $tags.address != ($r.fiscal_storage_payment_address // "") or ($tags.scope | not)
+                 or (.name | contains(" (\($r.fiscal_storage_payment_address // ""))") | not))
+        | "\(.name): tags \($tags | tojson)"'
+}
 check_host() { # NAME HOSTID FEED
     local name=$1 host=$2 feed=$3
     log "$name: discovery ($((SECONDS)) s into the test)"
@@ -216,6 +232,14 @@ check_host() { # NAME HOSTID FEED
     log "$name: triggers"
     if wait_until 60 "$name: the expected problems" problems_are "$host" "$expected_problems"; then
         pass "$name: exactly the expected triggers fire: $(cut -f2 <<<"$expected_problems" | paste -sd ';' -)"
+        local unrouted
+        unrouted=$(routing_mismatches "$host")
+        if [[ -z "$unrouted" ]]; then
+            pass "$name: each problem has the register's group, inn, address and scope tags and its address in the event name"
+        else
+            fail "$name: problems without the register's routing tags or address:"
+            sed 's/^/     /' <<<"$unrouted"
+        fi
     else
         fail "$name: triggers in PROBLEM state differ from the expected ones:"
         diff <(echo "$expected_problems") <(problems "$host") | sed 's/^/     /' || true

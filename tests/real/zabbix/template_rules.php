@@ -19,21 +19,28 @@ const ATOL_FILTER_MACROS = [
 	'{$ATOL.LLD.FILTER.SERIAL.MATCHES}' => '.*', '{$ATOL.LLD.FILTER.SERIAL.NOT_MATCHES}' => 'CHANGE_IF_NEEDED'
 ];
 
-// Trigger prototypes, the check's semantics: metric, operator, macro, severity, depends on.
-// "30:" alerts below 30; "80" alerts above 80 (metrics are never negative: clamped at 0).
+// Trigger prototypes, the check's semantics: metric, operator, macro, severity, the triggers it
+// depends on (metric, operator, macro). "30:" alerts below 30; "80" alerts above 80 (metrics are
+// never negative: clamped at 0). A warning depends on its high twin; the shift and unsent
+// triggers depend on "no status" too, so a register that went offline raises one problem.
+const ATOL_NO_STATUS = ['data_age_hours', '>', '{$ATOL.DATA.AGE.WARN:"{#SERIAL}"}'];
 const ATOL_TRIGGER_PROTOTYPES = [
-	['fn_days_left', '<', '{$ATOL.FN.DAYS.CRIT:"{#SERIAL}"}', TRIGGER_SEVERITY_HIGH, null],
-	['fn_days_left', '<', '{$ATOL.FN.DAYS.WARN:"{#SERIAL}"}', TRIGGER_SEVERITY_WARNING, '{$ATOL.FN.DAYS.CRIT:"{#SERIAL}"}'],
-	['fn_usage', '>', '{$ATOL.FN.USAGE.CRIT:"{#SERIAL}"}', TRIGGER_SEVERITY_HIGH, null],
-	['fn_usage', '>', '{$ATOL.FN.USAGE.WARN:"{#SERIAL}"}', TRIGGER_SEVERITY_WARNING, '{$ATOL.FN.USAGE.CRIT:"{#SERIAL}"}'],
-	['unsent_age_hours', '>', '{$ATOL.UNSENT.AGE.CRIT:"{#SERIAL}"}', TRIGGER_SEVERITY_HIGH, null],
-	['unsent_age_hours', '>', '{$ATOL.UNSENT.AGE.WARN:"{#SERIAL}"}', TRIGGER_SEVERITY_WARNING, '{$ATOL.UNSENT.AGE.CRIT:"{#SERIAL}"}'],
-	['shift_open_hours', '>', '{$ATOL.SHIFT.HOURS.CRIT:"{#SERIAL}"}', TRIGGER_SEVERITY_HIGH, null],
-	['shift_open_hours', '>', '{$ATOL.SHIFT.HOURS.WARN:"{#SERIAL}"}', TRIGGER_SEVERITY_WARNING, '{$ATOL.SHIFT.HOURS.CRIT:"{#SERIAL}"}'],
-	['data_age_hours', '>', '{$ATOL.DATA.AGE.CRIT:"{#SERIAL}"}', TRIGGER_SEVERITY_HIGH, null],
-	['data_age_hours', '>', '{$ATOL.DATA.AGE.WARN:"{#SERIAL}"}', TRIGGER_SEVERITY_WARNING, '{$ATOL.DATA.AGE.CRIT:"{#SERIAL}"}'],
-	['network_error', '<>', '0', TRIGGER_SEVERITY_WARNING, null]
+	['fn_days_left', '<', '{$ATOL.FN.DAYS.CRIT:"{#SERIAL}"}', TRIGGER_SEVERITY_HIGH, []],
+	['fn_days_left', '<', '{$ATOL.FN.DAYS.WARN:"{#SERIAL}"}', TRIGGER_SEVERITY_WARNING, [['fn_days_left', '<', '{$ATOL.FN.DAYS.CRIT:"{#SERIAL}"}']]],
+	['fn_usage', '>', '{$ATOL.FN.USAGE.CRIT:"{#SERIAL}"}', TRIGGER_SEVERITY_HIGH, []],
+	['fn_usage', '>', '{$ATOL.FN.USAGE.WARN:"{#SERIAL}"}', TRIGGER_SEVERITY_WARNING, [['fn_usage', '>', '{$ATOL.FN.USAGE.CRIT:"{#SERIAL}"}']]],
+	['unsent_age_hours', '>', '{$ATOL.UNSENT.AGE.CRIT:"{#SERIAL}"}', TRIGGER_SEVERITY_HIGH, [ATOL_NO_STATUS]],
+	['unsent_age_hours', '>', '{$ATOL.UNSENT.AGE.WARN:"{#SERIAL}"}', TRIGGER_SEVERITY_WARNING, [['unsent_age_hours', '>', '{$ATOL.UNSENT.AGE.CRIT:"{#SERIAL}"}'], ATOL_NO_STATUS]],
+	['shift_open_hours', '>', '{$ATOL.SHIFT.HOURS.CRIT:"{#SERIAL}"}', TRIGGER_SEVERITY_HIGH, [ATOL_NO_STATUS]],
+	['shift_open_hours', '>', '{$ATOL.SHIFT.HOURS.WARN:"{#SERIAL}"}', TRIGGER_SEVERITY_WARNING, [['shift_open_hours', '>', '{$ATOL.SHIFT.HOURS.CRIT:"{#SERIAL}"}'], ATOL_NO_STATUS]],
+	['data_age_hours', '>', '{$ATOL.DATA.AGE.CRIT:"{#SERIAL}"}', TRIGGER_SEVERITY_HIGH, []],
+	['data_age_hours', '>', '{$ATOL.DATA.AGE.WARN:"{#SERIAL}"}', TRIGGER_SEVERITY_WARNING, [['data_age_hours', '>', '{$ATOL.DATA.AGE.CRIT:"{#SERIAL}"}']]],
+	['network_error', '>', '0', TRIGGER_SEVERITY_WARNING, []]
 ];
+
+// Metrics whose trigger looks at a window (a macro, with the serial as context) instead of the
+// last value: a single report of a network error is noise.
+const ATOL_WINDOWED_TRIGGERS = ['network_error' => '{$ATOL.NETWORK.ERROR.WINDOW:"{#SERIAL}"}'];
 
 // Item prototypes: key suffix => [field of `atol-kkt zabbix registers`, value type, static].
 const ATOL_ITEM_PROTOTYPES = [
@@ -190,6 +197,11 @@ function check_atol_rules(array $template, array $items, array $rules, array $pr
 		if (!$static && $heartbeat && $suffix !== 'problems') {
 			$failures[] = "item prototype $key: a metric must not discard unchanged values (triggers and graphs need them)";
 		}
+		// No register JSON (an API error line) or no such register (it left the account): the
+		// item keeps its last value instead of thousands of items turning unsupported.
+		if (($steps[0]['error_handler'] ?? null) != ZBX_PREPROC_FAIL_DISCARD_VALUE) {
+			$failures[] = "item prototype $key: the JSONPath step must discard the value on failure";
+		}
 		// An unknown value (JSON null) must make the item unsupported with a reason, never "null".
 		$null_step = array_filter($steps, fn($s) => $s['type'] == ZBX_PREPROC_VALIDATE_NOT_REGEX
 			&& $s['parameters'] === ['^null$'] && $s['error_handler'] == ZBX_PREPROC_FAIL_SET_ERROR);
@@ -216,7 +228,10 @@ function check_atol_rules(array $template, array $items, array $rules, array $pr
 	}
 	$expected_expressions = [];
 	foreach (ATOL_TRIGGER_PROTOTYPES as [$metric, $op, $threshold, $severity, $depends_on]) {
-		$expression = "last(/$host/atol.kkt.$metric"."[{#SERIAL}])$op$threshold";
+		$window = ATOL_WINDOWED_TRIGGERS[$metric] ?? null;
+		$expression = $window === null
+			? "last(/$host/atol.kkt.$metric"."[{#SERIAL}])$op$threshold"
+			: "min(/$host/atol.kkt.$metric"."[{#SERIAL}],$window)$op$threshold";
 		$expected_expressions[] = $expression;
 		$trigger = $by_expression[$expression] ?? null;
 		if ($trigger === null) {
@@ -227,11 +242,27 @@ function check_atol_rules(array $template, array $items, array $rules, array $pr
 			$failures[] = "trigger prototype $expression: severity must be $severity";
 		}
 		$dependencies = array_column($trigger['dependencies'], 'expression');
-		$expected_dependencies = $depends_on === null
-			? []
-			: ["last(/$host/atol.kkt.$metric"."[{#SERIAL}])$op$depends_on"];
+		sort($dependencies);
+		$expected_dependencies = array_map(fn($d) => "last(/$host/atol.kkt.{$d[0]}"."[{#SERIAL}]){$d[1]}{$d[2]}", $depends_on);
+		sort($expected_dependencies);
 		if ($dependencies !== $expected_dependencies) {
 			$failures[] = "trigger prototype $expression: must depend on ".json_encode($expected_dependencies);
+		}
+	}
+	// Routing: a register's problem carries where the register is, as tags and in its name.
+	$routing_tags = ['kkt' => '{#SERIAL}', 'group' => '{#GROUP}', 'inn' => '{#INN}', 'address' => '{#ADDRESS}'];
+	foreach ($trigger_prototypes as $trigger) {
+		$tags = array_column($trigger['tags'], 'value', 'tag');
+		foreach ($routing_tags as $tag => $value) {
+			if (($tags[$tag] ?? null) !== $value) {
+				$failures[] = "trigger prototype {$trigger['expression']}: tag $tag must be $value";
+			}
+		}
+		if (!in_array($tags['scope'] ?? '', ['availability', 'notice'], true)) {
+			$failures[] = "trigger prototype {$trigger['expression']}: tag scope must be availability or notice";
+		}
+		if (strpos($trigger['event_name'] ?? '', '{#ADDRESS}') === false) {
+			$failures[] = "trigger prototype {$trigger['expression']}: the event name must carry {#ADDRESS}";
 		}
 	}
 	foreach (array_diff(array_keys($by_expression), $expected_expressions) as $extra) {
@@ -240,7 +271,9 @@ function check_atol_rules(array $template, array $items, array $rules, array $pr
 
 	// The API failure triggers.
 	$template_triggers = array_column($triggers, null, 'expression');
-	$api_error = "length(last(/$host/atol.kkt.api.error))>0";
+	// Failing throughout {$ATOL.API.ERROR.WINDOW}: the last read failed and none in the window succeeded.
+	$api_error = "length(last(/$host/atol.kkt.api.error))>0"
+		." and count(/$host/atol.kkt.api.error,{\$ATOL.API.ERROR.WINDOW},\"regexp\",\"^\$\")=0";
 	$nodata = "nodata(/$host/atol.kkt.registers.count,{\$ATOL.NODATA.PERIOD})=1";
 	$list_age = "last(/$host/atol.kkt.list.age)>{\$ATOL.LIST.AGE.MAX}";
 	foreach ([$api_error, $nodata, $list_age] as $expression) {
