@@ -121,6 +121,11 @@ const std::map<std::string, std::vector<json::value>>& expected_per_register() {
     static const std::map<std::string, std::vector<json::value>> expected{
         {"fn_days_left", {num(3), num(305.5), num(184), num(365)}},
         {"fn_usage", {num(37.5), num(12.25), num(50), nullptr}},
+        // The forecast needs 3 days of ФН history: unknown on a first read; the replacement
+        // date is the expiry then.
+        {"fn_full_days_left", {nullptr, nullptr, nullptr, nullptr}},
+        {"fn_replace_days_left", {num(3), num(305.5), num(184), num(365)}},
+        {"documents_per_day", {nullptr, nullptr, nullptr, nullptr}},
         {"unsent_docs", {num(0), num(5), num(0), num(0)}},
         {"unsent_age_hours", {num(0), num(80), num(0), num(0)}},
         {"ofd_block_days_left", {num(30), num(26.667), num(30), num(30)}},

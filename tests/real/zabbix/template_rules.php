@@ -10,7 +10,8 @@ const ATOL_THRESHOLD_MACROS = [
 	'{$ATOL.FN.USAGE.WARN}' => '80', '{$ATOL.FN.USAGE.CRIT}' => '90',
 	'{$ATOL.UNSENT.AGE.WARN}' => '24', '{$ATOL.UNSENT.AGE.CRIT}' => '72',
 	'{$ATOL.SHIFT.HOURS.WARN}' => '20', '{$ATOL.SHIFT.HOURS.CRIT}' => '23',
-	'{$ATOL.DATA.AGE.WARN}' => '6', '{$ATOL.DATA.AGE.CRIT}' => '24'
+	'{$ATOL.DATA.AGE.WARN}' => '6', '{$ATOL.DATA.AGE.CRIT}' => '24',
+	'{$ATOL.FN.REPLACE.DAYS.WARN}' => '30', '{$ATOL.FN.REPLACE.DAYS.CRIT}' => '7'
 ];
 
 const ATOL_FILTER_MACROS = [
@@ -38,6 +39,25 @@ const ATOL_TRIGGER_PROTOTYPES = [
 	['network_error', '>', '0', TRIGGER_SEVERITY_WARNING, []]
 ];
 
+// The forecast's triggers (docs/forecast.md), by expression: fn_replace_days_left alerts only when
+// the memory fills up before the expiry (else the fn_days_left triggers say it), and the
+// timeleft() cross-check on Zabbix's own fn_usage history, informational. Severity, depends on.
+function atol_forecast_triggers(string $host): array {
+	$replace = "last(/$host/atol.kkt.fn_replace_days_left[{#SERIAL}])";
+	$days = "last(/$host/atol.kkt.fn_days_left[{#SERIAL}])";
+	$crit = "$replace<{\$ATOL.FN.REPLACE.DAYS.CRIT:\"{#SERIAL}\"} and $replace<$days";
+	$warn = "$replace<{\$ATOL.FN.REPLACE.DAYS.WARN:\"{#SERIAL}\"} and $replace<$days";
+	// Two values at least: without them (fn_usage unknown) Zabbix 6.0 raised it.
+	$timeleft = "count(/$host/atol.kkt.fn_usage[{#SERIAL}],{\$ATOL.FN.TIMELEFT.WINDOW})>1"
+		." and timeleft(/$host/atol.kkt.fn_usage[{#SERIAL}],{\$ATOL.FN.TIMELEFT.WINDOW},100)"
+		."<{\$ATOL.FN.REPLACE.DAYS.WARN:\"{#SERIAL}\"}*86400 and $replace>={\$ATOL.FN.REPLACE.DAYS.WARN:\"{#SERIAL}\"}";
+	return [
+		$crit => [TRIGGER_SEVERITY_HIGH, []],
+		$warn => [TRIGGER_SEVERITY_WARNING, [$crit]],
+		$timeleft => [TRIGGER_SEVERITY_INFORMATION, []]
+	];
+}
+
 // Metrics whose trigger looks at a window (a macro, with the serial as context) instead of the
 // last value: a single report of a network error is noise.
 const ATOL_WINDOWED_TRIGGERS = ['network_error' => '{$ATOL.NETWORK.ERROR.WINDOW:"{#SERIAL}"}'];
@@ -46,6 +66,9 @@ const ATOL_WINDOWED_TRIGGERS = ['network_error' => '{$ATOL.NETWORK.ERROR.WINDOW:
 const ATOL_ITEM_PROTOTYPES = [
 	'fn_days_left' => ['fn_days_left', ITEM_VALUE_TYPE_FLOAT, false],
 	'fn_usage' => ['fn_usage', ITEM_VALUE_TYPE_FLOAT, false],
+	'fn_full_days_left' => ['fn_full_days_left', ITEM_VALUE_TYPE_FLOAT, false],
+	'fn_replace_days_left' => ['fn_replace_days_left', ITEM_VALUE_TYPE_FLOAT, false],
+	'documents_per_day' => ['documents_per_day', ITEM_VALUE_TYPE_FLOAT, false],
 	'unsent_docs' => ['unsent_docs', ITEM_VALUE_TYPE_UINT64, false],
 	'unsent_age_hours' => ['unsent_age_hours', ITEM_VALUE_TYPE_FLOAT, false],
 	'ofd_block_days_left' => ['ofd_block_days_left', ITEM_VALUE_TYPE_FLOAT, false],
@@ -249,6 +272,21 @@ function check_atol_rules(array $template, array $items, array $rules, array $pr
 			$failures[] = "trigger prototype $expression: must depend on ".json_encode($expected_dependencies);
 		}
 	}
+	foreach (atol_forecast_triggers($host) as $expression => [$severity, $depends_on]) {
+		$expected_expressions[] = $expression;
+		$trigger = $by_expression[$expression] ?? null;
+		if ($trigger === null) {
+			$failures[] = "trigger prototype $expression is missing";
+			continue;
+		}
+		if ($trigger['priority'] != $severity) {
+			$failures[] = "trigger prototype $expression: severity must be $severity";
+		}
+		if (array_column($trigger['dependencies'], 'expression') !== $depends_on) {
+			$failures[] = "trigger prototype $expression: must depend on ".json_encode($depends_on);
+		}
+	}
+
 	// Routing: a register's problem carries where the register is, as tags and in its name.
 	$routing_tags = ['kkt' => '{#SERIAL}', 'group' => '{#GROUP}', 'inn' => '{#INN}', 'address' => '{#ADDRESS}'];
 	foreach ($trigger_prototypes as $trigger) {
