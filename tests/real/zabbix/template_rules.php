@@ -91,6 +91,10 @@ const ATOL_ITEM_PROTOTYPES = [
 	'group' => ['group_code', ITEM_VALUE_TYPE_STR, true]
 ];
 
+// Item prototypes whose values change slowly: discard unchanged with a heartbeat.
+const ATOL_SLOW_PROTOTYPES = ['fn_usage', 'signed_documents', 'shift_number', 'shift_receipts', 'shift_opened',
+	'state', 'documents_per_day'];
+
 const ATOL_LLD_MACRO_PATHS = [
 	'{#SERIAL}' => '$.serial_number', '{#RNM}' => '$.registration_number', '{#DEVICE}' => '$.device_number',
 	'{#GROUP}' => '$.group_code', '{#INN}' => '$.fiscal_storage_inn',
@@ -217,8 +221,14 @@ function check_atol_rules(array $template, array $items, array $rules, array $pr
 		if ($static && !$heartbeat) {
 			$failures[] = "item prototype $key: a static field needs discard-unchanged-with-heartbeat";
 		}
-		if (!$static && $heartbeat && $suffix !== 'problems') {
-			$failures[] = "item prototype $key: a metric must not discard unchanged values (triggers and graphs need them)";
+		// Slow values are stored on change and once per {$ATOL.SLOW.HEARTBEAT}; the others every
+		// time: the age metrics grow each read, and the network error trigger's window needs them.
+		$slow = in_array($suffix, ATOL_SLOW_PROTOTYPES, true);
+		if (!$static && $slow && !$heartbeat) {
+			$failures[] = "item prototype $key: a slow value needs discard-unchanged-with-heartbeat";
+		}
+		if (!$static && !$slow && $heartbeat && $suffix !== 'problems') {
+			$failures[] = "item prototype $key: must not discard unchanged values (its triggers need each one)";
 		}
 		// No register JSON (an API error line) or no such register (it left the account): the
 		// item keeps its last value instead of thousands of items turning unsupported.
