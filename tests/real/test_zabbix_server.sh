@@ -110,6 +110,8 @@ import_rules=$(jq -c --argjson groups "$group_import_rules" '$groups + .' <<<'{
     "items": {"createMissing": true, "updateExisting": true},
     "discoveryRules": {"createMissing": true, "updateExisting": true},
     "triggers": {"createMissing": true, "updateExisting": true},
+    "graphs": {"createMissing": true, "updateExisting": true},
+    "templateDashboards": {"createMissing": true, "updateExisting": true},
     "valueMaps": {"createMissing": true, "updateExisting": true}}')
 for template in template_atol_kkt.yaml template_atol_kkt_trapper.yaml; do
     jq -n --rawfile source "$src/zabbix/$template" --argjson rules "$import_rules" \
@@ -161,6 +163,13 @@ discovered_serials() { # HOSTID -> serials with discovered items
     items_of "$1" | jq -r '.[] | select(.flags == "4") | .key_ | capture("\\[(?<s>[0-9]+)\\]$").s' | sort -u
 }
 prototype_count=$(grep -c '\[{#SERIAL}\]' "$work/pairs.tsv")
+graph_prototype_count=$(api graphprototype.get "$(jq -cn --arg t "$agent_template" '{templateids: [$t], output: ["name"]}')" | jq length)
+dashboards=$(api templatedashboard.get "$(jq -cn --arg t "$agent_template" '{templateids: [$t], output: ["name"]}')" | jq -r '.[].name')
+if ((graph_prototype_count > 0)) && [[ $dashboards == "ATOL KKT registers" ]]; then
+    pass "the agent template has $graph_prototype_count graph prototypes and its dashboard \"$dashboards\""
+else
+    fail "the agent template has $graph_prototype_count graph prototypes and dashboards: $dashboards"
+fi
 discovery_complete() { # HOSTID
     local items
     items=$(items_of "$1") || return 1
@@ -217,6 +226,13 @@ check_host() { # NAME HOSTID FEED
     else
         fail "$name: discovered $(discovered_serials "$host" | tr '\n' ' '), expected $(tr '\n' ' ' <<<"$expected_serials")"
         return
+    fi
+    local graphs
+    graphs=$(api graph.get "$(jq -cn --arg h "$host" '{hostids: [$h], output: ["name"]}')" | jq length)
+    if ((graphs == $(wc -l <<<"$expected_serials") * graph_prototype_count)); then
+        pass "$name: $graphs graphs from the graph prototypes"
+    else
+        fail "$name: $graphs graphs, expected $graph_prototype_count per register"
     fi
     log "$name: values"
     wait_until 90 "$name: every item has a value" fed_then values_complete "$feed" "$host" ||

@@ -96,6 +96,7 @@ $items = $adapter->getItems()[$host] ?? [];
 $rules = $adapter->getDiscoveryRules()[$host] ?? [];
 $prototypes = [];
 $trigger_prototypes = [];
+$graph_prototypes = [];
 foreach ($rules as $rule) {
 	$uuids[] = ['discovery rule '.$rule['key_'], $rule['uuid']];
 	foreach ($rule['item_prototypes'] as $prototype) {
@@ -106,6 +107,14 @@ foreach ($rules as $rule) {
 		$trigger_prototypes[] = $trigger;
 		$uuids[] = ['trigger prototype '.$trigger['description'], $trigger['uuid']];
 	}
+	foreach ($rule['graph_prototypes'] ?? [] as $graph) {
+		$graph_prototypes[$graph['name']] = $graph;
+		$uuids[] = ['graph prototype '.$graph['name'], $graph['uuid']];
+	}
+}
+$dashboards = $adapter->getTemplateDashboards()[$host] ?? [];
+foreach ($dashboards as $dashboard) {
+	$uuids[] = ['dashboard '.$dashboard['name'], $dashboard['uuid']];
 }
 foreach ($items as $item) {
 	$uuids[] = ['item '.$item['key_'], $item['uuid']];
@@ -285,6 +294,32 @@ foreach ($items as $item) {
 }
 foreach ($prototypes as $prototype) {
 	$check_item($prototype, true);
+}
+
+// Graph prototypes draw item prototypes of this template; the dashboard's widgets show them.
+if (!$graph_prototypes || !$dashboards) {
+	$fail('expected graph prototypes and a template dashboard');
+}
+foreach ($graph_prototypes as $name => $graph) {
+	$count('graph prototype');
+	foreach ($graph['gitems'] as $gitem) {
+		if ($gitem['item']['host'] !== $host || !array_key_exists($gitem['item']['key'], $prototypes)) {
+			$fail("graph prototype $name: ".$gitem['item']['key'].' is not an item prototype of the template');
+		}
+	}
+}
+foreach ($dashboards as $dashboard) {
+	foreach ($dashboard['pages'] as $page) {
+		foreach ($page['widgets'] as $widget) {
+			$count('dashboard widget');
+			foreach ($widget['fields'] as $field) {
+				if ($field['type'] == ZBX_WIDGET_FIELD_TYPE_GRAPH_PROTOTYPE
+						&& ($field['value']['host'] !== $host || !array_key_exists($field['value']['name'], $graph_prototypes))) {
+					$fail('dashboard '.$dashboard['name'].': "'.$field['value']['name'].'" is not a graph prototype of the template');
+				}
+			}
+		}
+	}
 }
 
 // 5. The discovery rule: dependent on the master item, macro paths, filter, lifetime.
