@@ -18,6 +18,8 @@ def expected_text($v):
 
 def same($item; $v):
   if ($v | type) == "number" then (($item.lastvalue | tonumber) - $v | fabs) < 0.0005
+  elif ($v | type) == "string" and ($v | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$"))
+       and ($item.lastvalue | test("^[0-9]+$")) then ($item.lastvalue | tonumber) == ($v | fromdate)
   else $item.lastvalue == expected_text($v) end;
 
 def check($item; $v; $what):

@@ -21,13 +21,14 @@ const ATOL_FILTER_MACROS = [
 ];
 
 // Trigger prototypes, the check's semantics: metric, operator, macro, severity, the triggers it
-// depends on (metric, operator, macro). "30:" alerts below 30; "80" alerts above 80 (metrics are
+// depends on (metric, operator, macro). The ФН expiry is a time compared with now(), so it alerts
+// on time however rarely the unchanged date is stored. "30:" alerts below 30; "80" alerts above 80 (metrics are
 // never negative: clamped at 0). A warning depends on its high twin; the shift and unsent
 // triggers depend on "no status" too, so a register that went offline raises one problem.
 const ATOL_NO_STATUS = ['data_age_hours', '>', '{$ATOL.DATA.AGE.WARN:"{#SERIAL}"}'];
 const ATOL_TRIGGER_PROTOTYPES = [
-	['fn_days_left', '<', '{$ATOL.FN.DAYS.CRIT:"{#SERIAL}"}', TRIGGER_SEVERITY_HIGH, []],
-	['fn_days_left', '<', '{$ATOL.FN.DAYS.WARN:"{#SERIAL}"}', TRIGGER_SEVERITY_WARNING, [['fn_days_left', '<', '{$ATOL.FN.DAYS.CRIT:"{#SERIAL}"}']]],
+	['fn_expiration', '-now()<', '{$ATOL.FN.DAYS.CRIT:"{#SERIAL}"}*86400', TRIGGER_SEVERITY_HIGH, []],
+	['fn_expiration', '-now()<', '{$ATOL.FN.DAYS.WARN:"{#SERIAL}"}*86400', TRIGGER_SEVERITY_WARNING, [['fn_expiration', '-now()<', '{$ATOL.FN.DAYS.CRIT:"{#SERIAL}"}*86400']]],
 	['fn_usage', '>', '{$ATOL.FN.USAGE.CRIT:"{#SERIAL}"}', TRIGGER_SEVERITY_HIGH, []],
 	['fn_usage', '>', '{$ATOL.FN.USAGE.WARN:"{#SERIAL}"}', TRIGGER_SEVERITY_WARNING, [['fn_usage', '>', '{$ATOL.FN.USAGE.CRIT:"{#SERIAL}"}']]],
 	['unsent_age_hours', '>', '{$ATOL.UNSENT.AGE.CRIT:"{#SERIAL}"}', TRIGGER_SEVERITY_HIGH, [ATOL_NO_STATUS]],
@@ -81,7 +82,7 @@ const ATOL_ITEM_PROTOTYPES = [
 	'shift_opened' => ['is_shift_opened', ITEM_VALUE_TYPE_UINT64, false],
 	'state' => ['state_code', ITEM_VALUE_TYPE_UINT64, false],
 	'problems' => ['problems', ITEM_VALUE_TYPE_TEXT, false],
-	'fn_expiration' => ['fiscal_storage_expiration', ITEM_VALUE_TYPE_STR, true],
+	'fn_expiration' => ['fiscal_storage_expiration', ITEM_VALUE_TYPE_UINT64, true],
 	'fiscalization_date' => ['fiscalization_date', ITEM_VALUE_TYPE_STR, true],
 	'rnm' => ['registration_number', ITEM_VALUE_TYPE_STR, true],
 	'device' => ['device_number', ITEM_VALUE_TYPE_STR, true],
