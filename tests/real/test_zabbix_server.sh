@@ -7,12 +7,14 @@
 # problems (tests/real/zabbix/e2e_fleet.json). Asserts: every register the filter
 # lets through is discovered (and the excluded one is not), every item value equals what
 # `atol-kkt zabbix registers` says (unknown values: not supported with a reason; a register
-# without group, ФН usage and address is still discovered), exactly the
-# expected trigger prototypes fire, a per-register macro context overrides a threshold, an
-# API failure fires the API trigger of both hosts (the sender pushes the error) and its end
-# resolves it. The server and agent keep their
-# default timeouts (3 s): ATOL answering in 10 s costs no item and no problem; ATOL not answering
-# fires the API trigger; the agent interface stays available throughout.
+# without group, ФН usage and address is still discovered), the graphs and the dashboard,
+# exactly the expected trigger prototypes fire (an offline register's old unsent documents
+# raise none: the dependency on "no status"), each problem carries the register's group, inn
+# and address tags and its address in the event name, a per-register macro context overrides a
+# threshold, an API failure fires the API trigger of both hosts (the sender pushes the error)
+# and its end resolves it. The server and agent keep their default timeouts (3 s): ATOL
+# answering in 10 s costs no item and no problem and shows in the list age item; ATOL not
+# answering fires the API trigger; the agent interface stays available throughout.
 # usage: test_zabbix_server.sh ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR [ZABBIX_VERSION CACHE_DIR]
 #   ZABBIX_VERSION  6.0 (default) or 7.0: its Debian 13 root is kept in CACHE_DIR/zabbix7-root
 set -euo pipefail
