@@ -391,6 +391,35 @@ else
     problems "$agent_host" | sed 's/^/     /'
 fi
 
+# A register leaves the account: with {$ATOL.LLD.LIFETIME} = 0 on the hosts its items go at the
+# next discovery, which processes a changed list at once (not after {$ATOL.LLD.HEARTBEAT}).
+log "a register leaves the account"
+removed_serial=00106711000004
+jq -c --arg s "$removed_serial" 'map(select(.serialNumber != $s))' "$work/fleet.json" >"$work/fleet-removed.json"
+for host in "$agent_host" "$trapper_host"; do
+    api usermacro.create "$(jq -cn --arg h "$host" '{hostid: $h, macro: "{$ATOL.LLD.LIFETIME}", value: "0"}')" >/dev/null ||
+        fatal "usermacro.create {\$ATOL.LLD.LIFETIME}"
+done
+# The macro reaches the server's configuration cache first (CacheUpdateFrequency: 5 s on the
+# 6.0 rig, Debian's 10 s on 7.0); a discovery before that would keep the items for 7 days.
+sleep 15
+emulator_control fleet "$(cat "$work/fleet-removed.json")" >/dev/null || fatal "emulator fleet API"
+set_agent_clock "$(clock_at 600)"
+remaining_serials=$(grep -v "^$removed_serial\$" <<<"$expected_serials")
+removed_from() { # HOSTID
+    [[ $(discovered_serials "$1") == "$remaining_serials" ]]
+}
+send_at_600() { now=$(clock_at 600) send_to_trapper; }
+for host in "$agent_host" "$trapper_host"; do
+    name=atol-agent feed=true
+    [[ $host == "$trapper_host" ]] && name=atol-trapper feed=send_at_600
+    if wait_until 120 "$name: $removed_serial's items deleted" fed_then removed_from "$feed" "$host"; then
+        pass "$name: the register that left the account lost its items per the lifetime, the others kept theirs"
+    else
+        fail "$name: registers with items: $(discovered_serials "$host" | tr '\n' ' ')"
+    fi
+done
+
 echo "     whole test: $SECONDS s"
 echo "$passes passed, $failures failed"
 ((failures == 0))

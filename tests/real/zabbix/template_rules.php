@@ -196,8 +196,10 @@ function check_atol_rules(array $template, array $items, array $rules, array $pr
 	if ($conditions !== $expected_conditions) {
 		$failures[] = 'discovery rule: filter must be '.implode(', ', $expected_conditions);
 	}
-	if (timeUnitToSeconds($rule['lifetime']) < 86400) {
-		$failures[] = 'discovery rule: keep lost resources at least a day (lifetime '.$rule['lifetime'].')';
+	// Lost registers are kept for {$ATOL.LLD.LIFETIME}, by default at least a day.
+	if ($rule['lifetime'] !== '{$ATOL.LLD.LIFETIME}' || timeUnitToSeconds($macros['{$ATOL.LLD.LIFETIME}'] ?? '0') < 86400) {
+		$failures[] = 'discovery rule: lifetime must be {$ATOL.LLD.LIFETIME}, at least a day by default (lifetime '
+			.$rule['lifetime'].')';
 	}
 
 	// Item prototypes: one per metric and static field, the right JSONPath and value type.
