@@ -14,7 +14,8 @@
 # threshold, an API failure fires the API trigger of both hosts (the sender pushes the error)
 # and its end resolves it. The server and agent keep their default timeouts (3 s): ATOL
 # answering in 10 s costs no item and no problem and shows in the list age item; ATOL not
-# answering fires the API trigger; the agent interface stays available throughout.
+# answering fires the API trigger; the agent interface stays available throughout. Last, a
+# register leaves the account and loses its items per {$ATOL.LLD.LIFETIME} (0 on the hosts).
 # usage: test_zabbix_server.sh ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR [ZABBIX_VERSION CACHE_DIR]
 #   ZABBIX_VERSION  6.0 (default) or 7.0: its Debian 13 root is kept in CACHE_DIR/zabbix7-root
 set -euo pipefail
