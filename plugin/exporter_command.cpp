@@ -157,9 +157,11 @@ int run_exporter(const Args& args, const po::options_description& options) {
         profile_args.insert(profile_args.begin(), {"--profile", name});
         return target_of(parse_invocation(profile_args, options, sink));
     };
+    // Declared before the exporter, so destroyed after it: an exporter's reading thread that is
+    // still in a read at shutdown may answer (post to `io`) until the exporter joins it.
+    asio::io_context io;
     prometheus::Exporter exporter(settings, *inv.clock, inv.log);
 
-    asio::io_context io;
     web::Server server(
         io, address, limits, security_of(inv.vm),
         [&exporter](const web::Request& request, const web::Reply& reply) {

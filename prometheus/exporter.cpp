@@ -224,13 +224,14 @@ void Exporter::serve(const std::shared_ptr<Entry>& entry, const web::Request& re
         return page ? page_response(e, *snapshot, now, settings_.telemetry_path)
                     : metrics_response(e, *snapshot, now, started, gzip);
     };
-    // The reading thread holds the entry weakly and hands the rendering to the server's threads:
-    // the last reference to an entry a reload replaced must never go on the reading thread,
-    // which destroying the entry joins.
+    // The reading thread holds the entry weakly and hands the rendering, and the reply itself,
+    // to the server's threads: the last reference to an entry a reload replaced must never go
+    // on the reading thread, which destroying the entry joins; nor that to a reply, which holds
+    // the connection.
     std::weak_ptr<Entry> weak = entry;
-    const bool reading =
-        entry->source->refresh([reply, weak, respond](const SnapshotPtr& snapshot) {
-            reply.send_from([weak, respond, snapshot] {
+    const bool reading = entry->source->refresh(
+        [reply = web::Reply(reply), weak, respond](const SnapshotPtr& snapshot) mutable {
+            std::move(reply).send_from([weak, respond, snapshot] {
                 const auto held = weak.lock();
                 if (!held)
                     return text_response(http::status::service_unavailable, "reloaded: ask again");

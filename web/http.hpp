@@ -41,8 +41,10 @@ class Reply {
     // Any thread.
     void send(Response response) const;
     // Sends what produce() returns, produce() being called on the server's threads: for a caller
-    // on another thread that must not do the work (or drop the last reference to it) there.
-    void send_from(std::function<Response()> produce) const;
+    // on another thread that must not do the work there. It consumes the reply, so that caller
+    // keeps no reference: the last one (which closes the connection) always goes on the server's
+    // threads, even when the reply was already sent.
+    void send_from(std::function<Response()> produce) &&;
     // Unless send() comes first, sends fallback() (called on the server's threads) after `wait`.
     void send_after(std::chrono::milliseconds wait, std::function<Response()> fallback) const;
 

@@ -49,9 +49,9 @@ void Reply::send(Response response) const {
     state_->finish(std::move(response));
 }
 
-void Reply::send_from(std::function<Response()> produce) const {
-    if (state_->sent()) return;
-    asio::post(state_->executor(), [state = state_, produce = std::move(produce)] {
+void Reply::send_from(std::function<Response()> produce) && {
+    const auto executor = state_->executor();
+    asio::post(executor, [state = std::move(state_), produce = std::move(produce)] {
         if (!state->sent()) state->finish(produce());
     });
 }

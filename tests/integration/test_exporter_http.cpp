@@ -242,6 +242,23 @@ TEST(ExporterHttp, SigtermAnswersTheRequestUnderWayThenExitsZero) {
     EXPECT_THAT(exporter.log(), HasSubstr("stopped"));
 }
 
+// A read that outlives the scrape that started it (answered at its own timeout) is still under
+// way at SIGTERM: the exporter waits for it and exits 0, the connection closed on the server's
+// threads while they still exist (scripts/sanitize.sh reports the use of a destroyed
+// io_context otherwise).
+TEST(ExporterHttp, SigtermWhileAReadOutlivesItsScrapeExitsZero) {
+    Emulator emulator{{"--registers", "5", "--latency", "1500"}};
+    TempDir home;
+    ExporterProcess exporter({"--timeout", "20"}, atol_kkt_env(emulator, home));
+    const HttpReply early = http_get(exporter.url() + "/metrics",
+                                     {.headers = {"X-Prometheus-Scrape-Timeout-Seconds: 0.6"}});
+    EXPECT_EQ(early.status, 200) << early.error;
+    EXPECT_THAT(early.body, HasSubstr("atol_kkt_up 0"));  // answered before the read ended
+    exporter.signal(SIGTERM);
+    EXPECT_EQ(exporter.wait(20s), 0);
+    EXPECT_THAT(exporter.log(), HasSubstr("stopped"));
+}
+
 TEST(ExporterHttp, PasswordsNeverReachTheLog) {
     Emulator emulator{{"--password", "emulator-Secret-9"}};
     TempDir home;
