@@ -141,7 +141,8 @@ def main():
                   f" after {options.scrapes:,}: {rss_end / 1024:.1f} MiB"
                   f" ({(rss_end - rss_1k) / 1024:+.1f} MiB)")
             if errors:
-                print(f"errors: {len(errors)} (first: {errors[0]})")
+                print(f"errors: {len(errors)} (first: {errors[0]}): these figures are void")
+                sys.exit(1)
         finally:
             exporter.terminate()
             emulator.terminate()
