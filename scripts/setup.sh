@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 
 build_packages=(g++ cmake ninja-build pkg-config libcurl4-openssl-dev libssl-dev zlib1g-dev
     libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
-    libyaml-cpp-dev libcrypt-dev libgtest-dev libgmock-dev)
-test_packages=(curl openssl jq time debootstrap zabbix-agent zabbix-proxy-sqlite3 icinga2-bin nagios4-core locales
+    libyaml-cpp-dev libcrypt-dev libgtest-dev libgmock-dev dpkg-dev file)
+test_packages=(lintian curl openssl jq time debootstrap zabbix-agent zabbix-proxy-sqlite3 icinga2-bin nagios4-core locales
     php-cli php-mbstring php-xml php-pgsql php-gd php-bcmath zabbix-frontend-php postgresql-15
     libcurl3-gnutls libevent-2.1-7 libgnutls30 libldap-2.5-0 libodbc2 libopenipmi0 libpcre2-8-0
     libpq5 libsnmp40 libssh2-1 libxml2 zlib1g prometheus chromium groff-base strace tinyproxy-bin
