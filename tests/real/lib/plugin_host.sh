@@ -1,15 +1,16 @@
-# Shared by the real Icinga 2 and Nagios 4 tests (sourced, not run): failing, stopping what we
-# started, bounded waits, the emulator on a free port, and the plugin, profile and shipped
-# configuration laid out in the test's own directory, where user nagios (which runs the checks
-# and reads the configuration) can use them: nothing the daemons read lies in the checkout,
-# which may be in a directory only root can enter (a clone in /root, or in `mktemp -d`).
-# The sourcing script sets: bin, emulator_bin, src, now, work; daemon_pid and daemon_log (for
-# cleanup); and may set emulator_args.
+# Shared by the real Icinga 2 and Nagios 4 tests (sourced, not run): they install the Debian
+# package system-wide and follow nagios/README.md with Debian's own configuration files, so
+# nothing the daemons read lies in the checkout (which may be in a directory only root can
+# enter). Failing, stopping what we started, bounded waits, the emulator on a free port, the
+# documented install and profile, and putting the machine back as it was: the daemon's state
+# directory restored, the files the documented steps added removed, the package purged.
+# The sourcing script sets: deb, emulator_bin, now, work (make_work_dir); daemon_pid and
+# daemon_log (for cleanup); restore_config (a function undoing its documented configuration
+# steps).
 
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
+package=atol-kkt
+# shellcheck source-path=SCRIPTDIR source=../../package/lib/package.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../package/lib/package.sh"
 
 # Stops a process we started: SIGTERM, then after $2 seconds SIGKILL to its process group
 # (and a non-zero status).
@@ -27,7 +28,7 @@ stop() {
     wait "$pid" 2>/dev/null || true
 }
 
-emulator_pid='' daemon_pid=''
+emulator_pid='' daemon_pid='' state_dir='' state_backup=''
 cleanup() {
     local rc=$?
     if [[ -n $daemon_pid ]]; then stop "$daemon_pid" 10 || true; fi
@@ -36,26 +37,35 @@ cleanup() {
         echo "--- last lines of $daemon_log:" >&2
         tail -n 30 "$daemon_log" >&2
     fi
+    restore_config || true
+    if [[ -n $state_backup && -f $state_backup ]]; then
+        rm -rf "$state_dir" && tar -C / -xpf "$state_backup" || echo "could not restore $state_dir" >&2
+    fi
+    purge_package
     rm -rf "$work"
     exit "$rc"
 }
 
-# A private directory under /tmp that user nagios can traverse (the files in it keep their own
-# modes), the current directory from now on; sets work. Its argument names it.
+# A private directory under /tmp (the files in it keep their own modes), the current directory
+# from now on; sets work. Its argument names it.
 make_work_dir() {
     work=$(mktemp -d "/tmp/atol-kkt-$1.XXXXXX")
     chmod 755 "$work"
     cd "$work"
 }
 
-# A copy of the shipped file $1 (relative to the checkout) readable by the daemons, under
-# $work/shipped; prints its path.
-stage_shipped() {
-    local staged
-    staged=$work/shipped/$(basename "$1")
-    mkdir -p -m 755 "$work/shipped"
-    install -m 644 "$src/$1" "$staged" || fail "cannot copy $src/$1 to $staged"
-    echo "$staged"
+# Keeps the daemon's state directory $1 (retention, status) as it is now, to be put back by
+# cleanup: the test's run leaves no state behind.
+keep_state_dir() {
+    state_dir=$1
+    state_backup=$work/state.tar
+    tar -C / -cpf "$state_backup" "${state_dir#/}" || fail "cannot save $state_dir"
+}
+
+# Fails when the file $1, which the documented steps create, is there already: it is someone
+# else's configuration.
+require_absent() {
+    [[ ! -e $1 ]] || fail "$1 exists already: this test would overwrite someone's configuration"
 }
 
 # Polls "$@" until it succeeds or $1 seconds pass.
@@ -77,26 +87,24 @@ start_emulator() {
     url=$(head -n 1 "$work/emulator.out")
 }
 
-# A copy of the plugin in $work/plugins (a build directory in the checkout may be out of user
-# nagios's reach), profile "shop" (the emulator, test mode, demo credentials) in
-# $work/profiles, a cache for user nagios; exports ATOL_KKT_NOW and ATOL_KKT_CONFIG_DIR.
-# Then lists the fleet as root into $work/list.json for the test to pick registers from.
-lay_out_plugin() {
-    mkdir -p "$work/plugins" "$work/profiles" "$work/cache"
-    cp "$bin" "$work/plugins/check_atol_kkt"
-    chmod 755 "$work/plugins" "$work/plugins/check_atol_kkt" "$work/profiles"
-    cat >"$work/profiles/shop.conf" <<PROFILE
-# test profile: the emulator, test mode (demo credentials)
+# nagios/README.md steps 1 and 2: the package, and profile "shop" for user nagios with its
+# cache, written as the admin would after `editor /etc/atol-kkt/shop.conf`, with the emulator
+# (test mode, demo credentials) in place of ATOL's production API. ATOL_KKT_NOW, exported to
+# the daemons and so to the checks, is the emulator's clock, not a setting.
+install_package_and_profile() {
+    install_deb "$deb"
+    install -m 0600 -o nagios -g nagios /etc/atol-kkt/profile.conf.example /etc/atol-kkt/shop.conf
+    install -d -o nagios -g nagios -m 0700 /var/cache/atol-kkt/nagios
+    cat >/etc/atol-kkt/shop.conf <<PROFILE
 base-url = $url
-cache-dir = $work/cache/nagios
+cache-dir = /var/cache/atol-kkt/nagios/shop
 timeout = 5
 PROFILE
-    chown nagios: "$work/profiles/shop.conf" "$work/cache"
-    chmod 600 "$work/profiles/shop.conf"
-    export ATOL_KKT_NOW=$now ATOL_KKT_CONFIG_DIR=$work/profiles
+    export ATOL_KKT_NOW=$now
+    [[ $(stat -c '%U %a' /etc/atol-kkt/shop.conf) == "nagios 600" ]] || fail "the profile is not nagios's, 0600"
 
-    ATOL_KKT_CACHE_DIR=$work/root-cache "$bin" list --json --base-url "$url" >"$work/list.json" \
-        2>"$work/list.err" || fail "atol-kkt list --json failed: $(cat "$work/list.err")"
+    runuser -u nagios -- atol-kkt list --json --profile shop >"$work/list.json" 2>"$work/list.err" ||
+        fail "atol-kkt list --json failed: $(cat "$work/list.err")"
     jq -e 'type == "array"' "$work/list.json" >/dev/null 2>&1 ||
         fail "atol-kkt list --json gave no JSON array: $(head -c 300 "$work/list.json")"
 }
