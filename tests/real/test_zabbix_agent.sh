@@ -1,29 +1,42 @@
 #!/usr/bin/env bash
-# Real Zabbix agent test: the shipped zabbix/userparameter_atol_kkt.conf, unmodified, included by a
-# private zabbix_agentd configuration, serves every key against the emulator:
+# Real Zabbix agent test of the installed Debian package, with Debian's own agent configuration
+# (/etc/zabbix/zabbix_agentd.conf as zabbix-agent ships it, which includes
+# /etc/zabbix/zabbix_agentd.conf.d/*.conf) plus exactly the steps of zabbix/README.md (the
+# package, the profile of the agent's user, its cache directory), against the emulator:
 #   - `zabbix_agentd -t` returns the discovery, the registers JSON and single values;
-#   - an agent started in the foreground on 127.0.0.1 answers `zabbix_get` for every key, with the
-#     values of `atol-kkt zabbix registers`, and an error text for unknown values and registers;
+#   - the agent, started as its systemd unit starts it (user zabbix, --foreground), answers
+#     `zabbix_get` for every key, with the values of `atol-kkt zabbix registers`, and an error
+#     text for unknown values and registers, within Debian's default Timeout (3 s);
 #   - 200 parallel `zabbix_get` of per-register values cost one upstream list fetch.
-# The agent runs `atol-kkt` from its PATH (a copy of the built binary) and passes its environment
-# on, so the profile lives in a private ATOL_KKT_CONFIG_DIR. Nothing the agent reads lies in the
-# checkout (which may be in a directory others cannot enter): the binary, the UserParameter
-# file, the profile and the cache are in the test's own directory. Everything on 127.0.0.1,
-# bounded waits, processes stopped by PID.
-# usage: test_zabbix_agent.sh ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR
+# The agent listens where Debian's file says (port 10050): the test fails, touching nothing,
+# when something listens there already. The package is purged at the end.
+# usage: test_zabbix_agent.sh DEB EMULATOR_BIN      (as root, RESOURCE_LOCK dpkg)
 set -euo pipefail
-bin=$(realpath "${1:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}")
-emulator_bin=$(realpath "${2:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}")
-src=$(realpath "${3:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}")
+deb=$(realpath "${1:?usage: $0 DEB EMULATOR_BIN}")
+emulator_bin=$(realpath "${2:?usage: $0 DEB EMULATOR_BIN}")
+agent_conf=/etc/zabbix/zabbix_agentd.conf
+agent_port=10050
 
-passes=0 failures=0
-pass() { echo "ok   $*"; passes=$((passes + 1)); }
+package=atol-kkt
+# shellcheck source-path=SCRIPTDIR source=../package/lib/package.sh
+source "$(dirname "$0")/../package/lib/package.sh"
+# Each key check counts; the run fails at its end when one did.
+failures=0
 fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+die() {
+    echo "FAIL $*"
+    exit 1
+}
 
-for tool in zabbix_agentd zabbix_get curl jq; do
-    command -v "$tool" >/dev/null ||
-        { echo "FAIL $tool is not installed (scripts/setup.sh --tests installs it)"; exit 1; }
+for tool in zabbix_agentd zabbix_get curl jq runuser; do
+    command -v "$tool" >/dev/null || die "$tool is not installed (scripts/setup.sh --tests installs it)"
 done
+[[ -f $agent_conf ]] || die "$agent_conf missing (zabbix-agent)"
+grep -qx 'Include=/etc/zabbix/zabbix_agentd.conf.d/\*.conf' "$agent_conf" ||
+    die "$agent_conf does not include zabbix_agentd.conf.d: not Debian's default"
+require_uninstalled
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_in_use "$agent_port" && die "something listens on port $agent_port already (another agent?)"
 
 work=$(mktemp -d /tmp/atol-zabbix-agent.XXXXXX)
 chmod 0755 "$work"
@@ -40,6 +53,7 @@ stop() { # stop a process we started, by PID, and wait for it
 cleanup() {
     stop "$agent_pid"
     stop "$emulator_pid"
+    purge_package
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -56,53 +70,38 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 url=$(head -n 1 "$work/emulator.out")
-[[ "$url" == http://127.0.0.1:*/api ]] || { echo "FAIL emulator did not start: $url"; exit 1; }
+[[ "$url" == http://127.0.0.1:*/api ]] || die "emulator did not start: $url"
 control=${url%/api}
 stats() { curl -fsS "$control/_emulator/stats"; }
 
-# The profile the agent keys name: test -> $ATOL_KKT_CONFIG_DIR/test.conf (0600, as required).
-mkdir -m 0700 "$work/etc"
-cat >"$work/etc/test.conf" <<EOF
+# --- zabbix/README.md steps 1 and 2: the package; profile "test" of user zabbix, written as
+# the admin would after `editor`, with the emulator (test mode) in place of ATOL's API --------
+install_deb "$deb"
+[[ -f /etc/zabbix/zabbix_agentd.conf.d/userparameter_atol_kkt.conf ]] ||
+    die "the package did not install the agent keys"
+install -m 0600 -o zabbix -g zabbix /etc/atol-kkt/profile.conf.example /etc/atol-kkt/test.conf
+install -d -o zabbix -g zabbix -m 0700 /var/cache/atol-kkt/zabbix
+cat >/etc/atol-kkt/test.conf <<EOF
 base-url = $url
-cache-dir = $work/cache
-timeout = 20
+timeout = 25
+cache-dir = /var/cache/atol-kkt/zabbix/test
 EOF
-chmod 0600 "$work/etc/test.conf"
-
-# The shipped UserParameter file, as it is, runs `atol-kkt` from PATH.
-mkdir -m 0755 "$work/bin"
-install -m 0755 "$bin" "$work/bin/atol-kkt"
-install -m 0644 "$src/zabbix/userparameter_atol_kkt.conf" "$work/userparameter_atol_kkt.conf"
-export PATH="$work/bin:$PATH" ATOL_KKT_CONFIG_DIR="$work/etc" ATOL_KKT_NOW="$now"
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-# Only what a private agent on a free port needs: Timeout, StartAgents and the rest stay at the
-# agent's defaults (3 s, 3), as zabbix/README.md tells the admin.
-write_agent_config() {
-    cat >"$work/zabbix_agentd.conf" <<EOF
-LogType=console
-AllowRoot=1
-ListenIP=127.0.0.1
-ListenPort=$1
-Server=127.0.0.1
-ServerActive=
-Hostname=atol-kkt-test
-PidFile=$work/zabbix_agentd.pid
-Include=$work/userparameter_atol_kkt.conf
-EOF
-}
-write_agent_config 10050
+# The emulator's clock, passed on by the agent to the keys' commands (not a setting).
+export ATOL_KKT_NOW="$now"
+as_zabbix() { runuser -u zabbix -- "$@"; }
 
 # What the agent's `-t` prints is "KEY   [t|VALUE]": the value between "[t|" and the last "]".
+# As zabbix/README.md runs it: as the agent's user (as root, -t runs the key as root, whose
+# cache directory is not the agent's).
 agent_test() {
     local out
-    out=$(timeout 60 zabbix_agentd -c "$work/zabbix_agentd.conf" -t "$1" 2>&1) || true
+    out=$(timeout 60 runuser -u zabbix -- zabbix_agentd -t "$1" 2>&1) || true
     out=${out#*\[t|}
     printf '%s' "${out%]}"
 }
 
-reference_registers=$(atol-kkt zabbix registers --profile test)
-reference_discovery=$(atol-kkt zabbix discovery --profile test)
+reference_registers=$(as_zabbix atol-kkt zabbix registers --profile test)
+reference_discovery=$(as_zabbix atol-kkt zabbix discovery --profile test)
 "$emulator_bin" --dump-fleet --registers "$registers" --seed 7 --now "$now" >"$work/fleet.json"
 jq -r '.[].serialNumber' "$work/fleet.json" >"$work/serials"
 first_serial=$(head -n 1 "$work/serials")
@@ -140,31 +139,24 @@ else
 fi
 
 # --- a running agent and zabbix_get ---------------------------------------------------------
+# As zabbix-agent.service starts it: user zabbix, Debian's configuration, in the foreground.
+setsid runuser -u zabbix -- zabbix_agentd --foreground >"$work/agent.log" 2>&1 &
+agent_pid=$!
 started=''
-for _ in 1 2 3 4 5; do
-    port=$((20000 + RANDOM % 12000)) # zabbix_agentd accepts ListenPort 1024..32767
-    port_in_use "$port" && continue
-    write_agent_config "$port"
-    setsid zabbix_agentd -f -c "$work/zabbix_agentd.conf" >"$work/agent.log" 2>&1 &
-    agent_pid=$!
-    for _ in $(seq 100); do
-        if [[ "$(zabbix_get -s 127.0.0.1 -p "$port" -k agent.ping 2>/dev/null)" == 1 ]]; then
-            started=yes
-            break
-        fi
-        kill -0 "$agent_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    [[ -n "$started" ]] && break
-    stop "$agent_pid"
-    agent_pid=''
+for _ in $(seq 100); do
+    if [[ "$(zabbix_get -s 127.0.0.1 -p "$agent_port" -k agent.ping 2>/dev/null)" == 1 ]]; then
+        started=yes
+        break
+    fi
+    kill -0 "$agent_pid" 2>/dev/null || break
+    sleep 0.1
 done
 if [[ -z "$started" ]]; then
-    sed 's/^/     /' "$work/agent.log" | tail -20
-    echo "FAIL zabbix_agentd did not start"
-    exit 1
+    sed 's/^/     /' "$work/agent.log" /var/log/zabbix-agent/zabbix_agentd.log 2>/dev/null | tail -20
+    die "zabbix_agentd did not start with $agent_conf"
 fi
-pass "zabbix_agentd -f listens on 127.0.0.1:$port"
+pass "zabbix_agentd --foreground (Debian's configuration) answers on port $agent_port"
+port=$agent_port
 get() { timeout 60 zabbix_get -s 127.0.0.1 -p "$port" -t 30 -k "$1" 2>&1; }
 
 [[ "$(get 'atol.kkt.discovery[test]')" == "$reference_discovery" ]] &&
@@ -213,7 +205,7 @@ for serial in "$first_serial" "$odd_serial"; do
 done
 
 # --- 200 parallel per-register values, one upstream list fetch -------------------------------
-rm -rf "$work/cache"
+rm -rf /var/cache/atol-kkt/zabbix/test
 curl -fsS -X POST -d '{}' "$control/_emulator/reset-stats" >/dev/null
 metrics=(fn_days_left fn_usage unsent_docs unsent_age_hours ofd_block_days_left network_error
     signed_documents shift_number shift_receipts state_code data_age_hours)
