@@ -24,18 +24,25 @@ dpkg --compare-versions "$older_version" lt "$version" ||
     fail "the older package's version $older_version is not lower than $version"
 
 # /etc, /var and /usr, less what other programs change on their own meanwhile: logs, dpkg's
-# and apt's own state, caches of man and ldconfig, and the state of the monitoring daemons the
-# real-system tests run at the same time.
+# and apt's own state, caches of man, ldconfig and fontconfig, PHP's sessions, and the state of
+# the monitoring daemons the real-system tests run at the same time.
 file_list() {
     find /etc /var /usr -xdev \( -path /var/log -o -path /var/lib/dpkg -o -path /var/lib/apt \
         -o -path /var/cache/apt -o -path /var/cache/debconf -o -path /var/cache/man \
-        -o -path /var/cache/ldconfig -o -path /var/tmp -o -path /var/spool -o -path /var/mail \
+        -o -path /var/cache/ldconfig -o -path /var/cache/fontconfig -o -path /var/lib/php \
+        -o -path /var/tmp -o -path /var/spool -o -path /var/mail \
         -o -path /var/lib/nagios4 -o -path /var/lib/icinga2 -o -path /var/cache/icinga2 \
         -o -path /var/lib/zabbix -o -path /var/lib/postgresql -o -path /var/lib/systemd \
         -o -path /var/lib/ucf -o -path /var/backups -o -path /etc/ld.so.cache \) -prune -o -print |
         sort
 }
+# Paths named after the package anywhere, the excluded directories and /run too (a
+# `cmake --install` of the same program may have put some there before).
+named_paths() {
+    find /etc /var /usr /run -xdev -name '*atol-kkt*' -print 2>/dev/null | sort
+}
 file_list >"$work/before"
+named_paths >"$work/named_before"
 
 # --- install the older version, then again over itself ------------------------------------
 install_deb "$older_deb"
@@ -100,7 +107,7 @@ if ! diff "$work/before" "$work/after" >"$work/diff"; then
     cat "$work/diff" >&2
     fail "the files under /etc, /var, /usr differ from before the install (above: < gone, > new)"
 fi
-left=$(find /etc /var /usr /run -xdev -name '*atol-kkt*' -print 2>/dev/null | head -n 5)
+left=$(named_paths | comm -13 "$work/named_before" - | head -n 5)
 [[ -z $left ]] || fail "purge left: $left"
 ! getent passwd atol-kkt >/dev/null || fail "purge left the user atol-kkt"
 ! getent group atol-kkt >/dev/null || fail "purge left the group atol-kkt"
