@@ -16,47 +16,36 @@ deb=$(realpath "${1:?usage: $0 DEB EMULATOR_BIN}")
 emulator_bin=$(realpath "${2:?usage: $0 DEB EMULATOR_BIN}")
 agent_conf=/etc/zabbix/zabbix_agentd.conf
 agent_port=10050
+here=$(cd "$(dirname "$0")" && pwd)
 
 package=atol-kkt
 # shellcheck source-path=SCRIPTDIR source=../package/lib/package.sh
-source "$(dirname "$0")/../package/lib/package.sh"
-# Each key check counts; the run fails at its end when one did.
-failures=0
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
-die() {
-    echo "FAIL $*"
-    exit 1
-}
-
+source "$here/../package/lib/package.sh"
 for tool in zabbix_agentd zabbix_get curl jq runuser; do
-    command -v "$tool" >/dev/null || die "$tool is not installed (scripts/setup.sh --tests installs it)"
+    command -v "$tool" >/dev/null || package_fail "$tool is not installed (scripts/setup.sh --tests installs it)"
 done
-[[ -f $agent_conf ]] || die "$agent_conf missing (zabbix-agent)"
+[[ -f $agent_conf ]] || package_fail "$agent_conf missing (zabbix-agent)"
 grep -qx 'Include=/etc/zabbix/zabbix_agentd.conf.d/\*.conf' "$agent_conf" ||
-    die "$agent_conf does not include zabbix_agentd.conf.d: not Debian's default"
+    package_fail "$agent_conf does not include zabbix_agentd.conf.d: not Debian's default"
 require_uninstalled
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-port_in_use "$agent_port" && die "something listens on port $agent_port already (another agent?)"
+port_in_use "$agent_port" && package_fail "something listens on port $agent_port already (another agent?)"
 
 work=$(mktemp -d /tmp/atol-zabbix-agent.XXXXXX)
 chmod 0755 "$work"
 cd "$work"
-emulator_pid='' agent_pid=''
-stop() { # stop a process we started, by PID, and wait for it
-    local pid=$1
-    [[ -n "$pid" ]] || return 0
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-cleanup() {
-    stop "$agent_pid"
-    stop "$emulator_pid"
+# shellcheck source-path=SCRIPTDIR source=lib/tally.sh
+source "$here/lib/tally.sh"
+agent_pid=''
+# At exit, before tally.sh's cleanup: the agent stopped (runuser passes the SIGTERM on), then
+# the package purged.
+extra_cleanup() {
+    if [[ -n $agent_pid ]]; then
+        kill "$agent_pid" 2>/dev/null || true
+        wait "$agent_pid" 2>/dev/null || true
+    fi
     purge_package
-    rm -rf "$work"
 }
-trap cleanup EXIT
 
 now=2026-11-28T12:00:00Z
 registers=30
@@ -64,7 +53,7 @@ registers=30
 # The emulator, on an ephemeral port; its first line is its URL.
 "$emulator_bin" --port 0 --registers "$registers" --seed 7 --now "$now" >"$work/emulator.out" \
     2>"$work/emulator.err" &
-emulator_pid=$!
+pids+=($!)
 for _ in $(seq 100); do
     [[ -s "$work/emulator.out" ]] && break
     sleep 0.1
@@ -236,5 +225,4 @@ else
     fail "200 parallel zabbix_get cost $fetches list fetches (want 1): $(stats)"
 fi
 
-echo "$passes passed, $failures failed"
-((failures == 0))
+finish

@@ -2,23 +2,26 @@
 # one at a time (CTest RESOURCE_LOCK dpkg) and purge the package at the end. The sourcing
 # script sets: package (the package's name).
 
-passes=0
-fail() {
+# A failure that ends the test; fail is it too, unless the test sources tests/real/lib/tally.sh
+# after this file (its fail counts and goes on).
+package_fail() {
     echo "FAIL: $*" >&2
     exit 1
 }
+fail() { package_fail "$@"; }
+passes=0
 pass() {
     echo "ok: $*"
     passes=$((passes + 1))
 }
 
-[[ $(id -u) -eq 0 ]] || fail "must run as root (it installs the package)"
-command -v apt-get >/dev/null && command -v dpkg-query >/dev/null || fail "apt-get and dpkg are needed"
+[[ $(id -u) -eq 0 ]] || package_fail "must run as root (it installs the package)"
+command -v apt-get >/dev/null && command -v dpkg-query >/dev/null || package_fail "apt-get and dpkg are needed"
 
 # apt-get as the admin runs it, waiting for a dpkg lock another program holds rather than failing.
 apt_get() {
     DEBIAN_FRONTEND=noninteractive apt-get -qq -y -o DPkg::Lock::Timeout=300 "$@" >/dev/null ||
-        fail "apt-get $* failed"
+        package_fail "apt-get $* failed"
 }
 
 # `apt install ./DEB` (the README's command), with more apt-get arguments after it.
@@ -38,7 +41,7 @@ require_uninstalled() {
     local status
     status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$package" 2>/dev/null || true)
     [[ -z $status || $status == "un " || $status == "pn " ]] ||
-        fail "$package is on this machine already (dpkg status '$status'): purge it first (apt-get purge $package)"
+        package_fail "$package is on this machine already (dpkg status '$status'): purge it first (apt-get purge $package)"
 }
 
 # The test's end: the package purged, whatever happened.
