@@ -80,24 +80,42 @@ CacheDir::CacheDir(std::string path) : path_(std::move(path)) {
     if (!problem.empty()) throw ConfigError(problem);
 }
 
-std::optional<std::string> CacheDir::read(std::string_view name) const {
+std::optional<CacheFile> CacheDir::open(std::string_view name) const {
     check_name(name);
     std::string file(name);
     // O_NONBLOCK: a FIFO planted here must not hang the run.
-    const OwnedFd fd(
-        ::openat(fd_.get(), file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+    OwnedFd fd(::openat(fd_.get(), file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
     if (!fd.valid()) return std::nullopt;
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid() ||
         (st.st_mode & 077) != 0 || st.st_size > max_cache_file_size) {
         return std::nullopt;
     }
-    const auto size = static_cast<std::size_t>(st.st_size);
+    return CacheFile{std::move(fd), static_cast<std::size_t>(st.st_size)};
+}
+
+std::optional<std::string> CacheDir::read(std::string_view name) const {
+    auto file = open(name);
+    if (!file) return std::nullopt;
     std::string content;
-    content.reserve(size + 1);
+    content.reserve(file->size + 1);
     // Not the size it said: being rewritten in place by someone else; not ours.
-    if (!read_all(fd.get(), content, size) || content.size() != size) return std::nullopt;
+    if (!read_all(file->fd.get(), content, file->size) || content.size() != file->size)
+        return std::nullopt;
     return content;
+}
+
+bool CacheFile::read_at(std::size_t offset, std::size_t length, std::string& out) const {
+    out.resize(length);
+    std::size_t done = 0;
+    while (done < length) {
+        const ssize_t n =
+            ::pread(fd.get(), out.data() + done, length - done, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        done += static_cast<std::size_t>(n);
+    }
+    return true;
 }
 
 void CacheDir::write_atomic(std::string_view name, std::string_view data) const {
@@ -140,18 +158,17 @@ std::optional<CacheLock> CacheDir::lock(std::string_view name,
     }
 }
 
-std::string cache_key(std::string_view base_url, std::string_view login) {
-    // FNV-1a 64: stable across runs and builds (std::hash is not).
+std::uint64_t fnv1a_64(std::string_view text) {
     std::uint64_t hash = 0xcbf29ce484222325ULL;
-    auto mix = [&](std::string_view text) {
-        for (unsigned char c : text) {
-            hash ^= c;
-            hash *= 0x100000001b3ULL;
-        }
-    };
-    mix(base_url);
-    mix("\n");
-    mix(login);
+    for (unsigned char c : text) {
+        hash ^= c;
+        hash *= 0x100000001b3ULL;
+    }
+    return hash;
+}
+
+std::string cache_key(std::string_view base_url, std::string_view login) {
+    const std::uint64_t hash = fnv1a_64(std::string(base_url) + "\n" + std::string(login));
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
     return hex;

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "common/atol_client.hpp"
 #include "common/clock.hpp"
@@ -35,6 +36,15 @@ class CacheLock {
     OwnedFd fd_;  // closing it releases the flock
 };
 
+// A cache file open for reading, and its size when opened.
+struct CacheFile {
+    OwnedFd fd;
+    std::size_t size = 0;
+    // Reads `length` bytes at `offset` into `out`; false when the file has fewer there (it
+    // changed: a file is replaced, never rewritten in place, so that is not ours) or on error.
+    bool read_at(std::size_t offset, std::size_t length, std::string& out) const;
+};
+
 class CacheDir {
   public:
     // Creates the directory (and parents) 0700 when missing. Refuses (ConfigError) a path
@@ -51,6 +61,8 @@ class CacheDir {
     // nullopt when missing, not a regular file, a symlink, foreign, group/other-accessible,
     // larger than 256 MiB, or unreadable.
     std::optional<std::string> read(std::string_view name) const;
+    // The same file opened instead of read, for reading parts of it (pread); nullopt as read().
+    std::optional<CacheFile> open(std::string_view name) const;
     // Writes via a unique temp file in the same dir, fsync, rename; mode 0600. A symlink at
     // `name` is replaced, its target untouched. Throws Error (with the errno text).
     void write_atomic(std::string_view name, std::string_view data) const;
@@ -70,6 +82,8 @@ class CacheDir {
 
 // A stable short hex key for (base URL, login): file names never show the login.
 std::string cache_key(std::string_view base_url, std::string_view login);
+// FNV-1a 64 of `text`: stable across runs and builds (std::hash is not).
+std::uint64_t fnv1a_64(std::string_view text);
 
 // A time as every cache file writes it (ISO 8601 text); throws std::invalid_argument (or
 // Boost.JSON's error for a non-string) for anything else, which makes the file read as absent.
@@ -93,20 +107,54 @@ struct CachedList {
     std::size_t count = 0;       // registers in it (informational: not checked on load)
 };
 
-// File: a first line of JSON {"version":1,"fetched_at":…,"count":N,"bytes":M}, then the raw
-// array text. The body is only checked for its size and its brackets (it may be 100 MB):
-// the consumer parses it and treats a parse error as a miss.
+// Where one register's element lies in a cached list's array text (offset from its '[').
+struct ListElement {
+    std::string_view serial;
+    std::size_t offset = 0;
+    std::size_t length = 0;
+};
+
+// One register of the cached list, read through the list's index (RegisterListCache::load_one).
+struct CachedRegister {
+    TimePoint fetched_at;
+    std::size_t count = 0;                     // registers in the list
+    std::optional<std::string> register_json;  // its element; nullopt: not in the list
+    std::size_t list_bytes_read = 0;           // of the list file: bounded, whatever its size
+};
+
+// File: a first line of JSON {"version":1,"fetched_at":…,"count":N,"bytes":M,"generation":G},
+// then the raw array text. The body is only checked for its size and its brackets (it may be
+// 100 MB): the consumer parses it and treats a parse error as a miss.
+//
+// Beside it, "registers-KEY.index" finds one register without reading the list: a JSON line
+// {"version":1,"generation":G,"bytes":M,"count":N}, then N entries of three native-endian
+// uint64 (FNV-1a hash of the serial, offset, length of its element in the array text), sorted
+// by hash. G is random per stored list and written in both headers: a reader uses an index only
+// with the list of the same G and size, so it never combines an index of one list with the
+// records of another (each file is replaced atomically; the list is written first, and until
+// its index follows, the two disagree and readers parse the whole list).
 class RegisterListCache {
   public:
     RegisterListCache(const CacheDir& dir, std::string key);
     // The cached list if fetched within `ttl` of `now` (age < ttl) and not more than 60 s in
     // the future; else nullopt. ttl 0: always nullopt.
     std::optional<CachedList> load(TimePoint now, std::chrono::seconds ttl) const;
-    void store(const CachedList& list) const;
+    // Stores the list; returns its generation, for store_index.
+    std::string store(const CachedList& list) const;
+    // Writes the index of the list stored with `generation` (`list` as stored, `elements` the
+    // registers in it that have a serial).
+    void store_index(const std::string& generation, const CachedList& list,
+                     const std::vector<ListElement>& elements) const;
+    // Register `serial` of the list load() would give, read through the index: its header, a
+    // binary search of its entries, the list's header line and the one element. nullopt when
+    // that list is missing or not fresh, or has no index of its own: parse it whole then.
+    std::optional<CachedRegister> load_one(TimePoint now, std::chrono::seconds ttl,
+                                           std::string_view serial) const;
 
   private:
     const CacheDir& dir_;
     std::string file_;
+    std::string index_file_;
 };
 
 // When each register's current shift was first seen open: serial -> (shift number, time).

@@ -153,6 +153,24 @@ RegisterStatus assess(Register r, const Thresholds& thresholds, TimePoint now,
     return status;
 }
 
+// Writes the index of the list just stored (common/cache.hpp), best effort: without it,
+// later runs parse the whole list, as they did before there was one.
+void store_index(const RunContext& run, const RegisterListCache& cache,
+                 const std::string& generation, const CachedList& list,
+                 const std::vector<Register>& registers, const std::vector<TextSpan>& spans) {
+    if (spans.size() != registers.size()) return;  // parsed whole: no element positions
+    std::vector<ListElement> elements;
+    elements.reserve(registers.size());
+    for (std::size_t i = 0; i < registers.size(); ++i)
+        if (registers[i].serial_number)
+            elements.push_back({*registers[i].serial_number, spans[i].offset, spans[i].length});
+    try {
+        cache.store_index(generation, list, elements);
+    } catch (const Error& e) {
+        run.log(1, std::string("cannot write the register list index: ") + e.what());
+    }
+}
+
 // Fetches the list from the API (storing it for later runs when caching is on).
 std::vector<Register> fetch_registers(const RunContext& run, const CacheDir& dir,
                                       const std::string& key, const RegisterListCache& cache,
@@ -178,8 +196,11 @@ std::vector<Register> fetch_registers(const RunContext& run, const CacheDir& dir
     // gone by then, so the DOM and the registers never take memory at once (100,000 registers).
     CachedList list{fetched_at, boost::json::serialize(*raw), raw->size()};
     raw.reset();
-    cache.store(list);
-    return parse_register_list(list.registers_json);
+    const std::string generation = cache.store(list);
+    std::vector<TextSpan> spans;
+    auto registers = parse_register_list(list.registers_json, &spans);
+    store_index(run, cache, generation, list, registers, spans);
+    return registers;
 }
 
 // fetch_registers(), and how it went in the fetch record (common/fetch_record.hpp), for the
@@ -221,8 +242,43 @@ void assess_all(const RunContext& run, const Thresholds& thresholds, const Cache
 struct FetchedList {
     std::vector<Register> registers;
     TimePoint fetched_at;
-    std::size_t upstream_requests = 0;  // sent by this run to get it (0: from the cache)
+    std::size_t upstream_requests = 0;         // sent by this run to get it (0: from the cache)
+    std::optional<std::size_t> narrowed_from;  // as Fleet::narrowed_from
 };
+
+// Register run.only_serial alone (none when the list lacks it) from the fresh cached list,
+// through its index; nullopt when that cannot answer (not asked, no fresh list, no index of it,
+// or an element of another serial with the same hash): the whole list is read then.
+std::optional<FetchedList> cached_one(const RunContext& run, const RegisterListCache& cache,
+                                      TimePoint now) {
+    if (run.only_serial.empty() || run.config.cache_ttl.count() == 0) return std::nullopt;
+    auto one = cache.load_one(now, run.config.cache_ttl, run.only_serial);
+    if (!one) return std::nullopt;
+    FetchedList list{{}, one->fetched_at, 0, one->count};
+    if (one->register_json) {
+        try {
+            Register r = parse_register_element(*one->register_json);
+            if (r.serial_number != run.only_serial) return std::nullopt;
+            list.registers.push_back(std::move(r));
+        } catch (const ProtocolError& e) {
+            run.log(1, std::string("ignoring corrupt register list cache: ") + e.what());
+            return std::nullopt;
+        }
+    }
+    run.log(1, "register " + std::string(run.only_serial) + " from the cached list's index (" +
+                   std::to_string(one->count) + " registers, fetched " +
+                   format_iso8601(one->fetched_at) + ")");
+    return list;
+}
+
+// Fills `fleet` from `list`, a list from the cache, and assesses it.
+void assess_cached(const RunContext& run, const Thresholds& thresholds, const CacheDir& dir,
+                   const std::string& key, FetchedList list, Fleet& fleet) {
+    fleet.from_cache = true;
+    fleet.fetched_at = list.fetched_at;
+    fleet.narrowed_from = list.narrowed_from;
+    assess_all(run, thresholds, dir, key, std::move(list.registers), fleet);
+}
 
 // The cached list whatever its age (the last good one), or nullopt when there is none or it is
 // corrupt.
@@ -324,6 +380,10 @@ Fleet load_fleet(const RunContext& run, const Thresholds& thresholds) {
 
     Fleet fleet;
     fleet.now = run.clock.now();
+    if (auto one = cached_one(run, list_cache, fleet.now)) {
+        assess_cached(run, thresholds, dir, key, std::move(*one), fleet);
+        return fleet;
+    }
     TimePoint fetched_at = fleet.now;
     auto registers = cached_registers(run, list_cache, fleet.now, fetched_at);
     // Single flight: concurrent runs that find the list stale elect one fetcher with a file
@@ -352,7 +412,8 @@ Fleet load_fleet(const RunContext& run, const Thresholds& thresholds) {
 Fleet load_fleet_within(const RunContext& run, const Thresholds& thresholds,
                         std::chrono::milliseconds budget) {
     const Deadline answer(std::min(budget, run.deadline.remaining()));
-    const RunContext quick{run.config, run.clock, answer, run.log, run.shows_notes};
+    const RunContext quick{run.config, run.clock,       answer,
+                           run.log,    run.shows_notes, run.only_serial};
     // Without a cache there is no older list to answer from: the fetch itself gets the budget.
     if (run.config.cache_ttl.count() == 0) return load_fleet(quick, thresholds);
 
@@ -361,6 +422,10 @@ Fleet load_fleet_within(const RunContext& run, const Thresholds& thresholds,
     const RegisterListCache list_cache(dir, key);
     Fleet fleet;
     fleet.now = run.clock.now();
+    if (auto one = cached_one(run, list_cache, fleet.now)) {
+        assess_cached(quick, thresholds, dir, key, std::move(*one), fleet);
+        return fleet;
+    }
     auto list = last_good_list(run, list_cache, fleet.now);
     if (!list || !is_fresh(*list, run.config, fleet.now)) {
         list = refresh_within(run, answer, dir, key, list_cache, std::move(list));

@@ -36,6 +36,10 @@ struct Fleet {
     bool stale =
         false;  // older than --cache-ttl: load_fleet_within() answered from the last good list
     std::size_t upstream_requests = 0;  // requests this run sent to the API
+    // The account's register count when `registers` holds only the one the run asked for
+    // (RunContext::only_serial, from the cached list's index); unset when it holds them all.
+    std::optional<std::size_t> narrowed_from;
+    std::size_t account_size() const { return narrowed_from.value_or(registers.size()); }
 };
 
 // Everything a run needs besides its options.
@@ -47,6 +51,9 @@ struct RunContext {
     // Whether the command prints the registers' notes. A note is said once: a run that cannot
     // print it (Prometheus, a single Zabbix value) leaves it for one that can.
     bool shows_notes = true;
+    // The one register the command needs (empty: it needs the account): a fresh cached list then
+    // gives just that register, read through the list's index, instead of being parsed whole.
+    std::string_view only_serial{};
 };
 
 // The whole account's register list (from the cache when fresh), assessed. Throws the core's

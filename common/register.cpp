@@ -337,7 +337,8 @@ std::size_t skip_json_space(std::string_view text, std::size_t pos) {
 // The list parsed one element at a time into a small reused arena: the DOM of a 100,000-register
 // list (about twice the text) never exists at once, and the arena stays in the CPU cache. Only
 // for a well-formed array of objects; nullopt on anything else, for the whole parse to report.
-std::optional<std::vector<Register>> parse_register_list_by_element(std::string_view text) {
+std::optional<std::vector<Register>> parse_register_list_by_element(std::string_view text,
+                                                                    std::vector<TextSpan>* spans) {
     json::parse_options options = api_parse_options();
     // An element sits one level below the array: the same depth limit as the whole parse.
     if (options.max_depth < 2) return std::nullopt;
@@ -362,8 +363,10 @@ std::optional<std::vector<Register>> parse_register_list_by_element(std::string_
         json::error_code ec;
         element_arena.release();
         parser.reset(json::storage_ptr(&element_arena));
+        const std::size_t start = pos;
         pos += parser.write_some(text.data() + pos, text.size() - pos, ec);
         if (ec) return std::nullopt;
+        if (spans) spans->push_back({start, pos - start});
         {
             const json::value element = parser.release();
             registers.push_back(json::value_to<Register>(element));
@@ -381,9 +384,23 @@ std::optional<std::vector<Register>> parse_register_list_by_element(std::string_
 
 }  // namespace
 
-std::vector<Register> parse_register_list(std::string_view json_text) {
-    if (auto registers = parse_register_list_by_element(json_text)) return std::move(*registers);
+std::vector<Register> parse_register_list(std::string_view json_text,
+                                          std::vector<TextSpan>* spans) {
+    if (spans) spans->clear();
+    if (auto registers = parse_register_list_by_element(json_text, spans))
+        return std::move(*registers);
+    if (spans) spans->clear();
     return parse_whole_register_list(json_text);
+}
+
+Register parse_register_element(std::string_view json_text) {
+    json::monotonic_resource arena;
+    const json::value element = parse_json(json_text, &arena, "register list element");
+    if (!element.is_object()) {
+        throw ProtocolError(std::string("register list element is not a JSON object (got ") +
+                            std::string(json_kind_name(element.kind())) + ")");
+    }
+    return json::value_to<Register>(element);
 }
 
 Register parse_register_envelope(std::string_view json_text) {

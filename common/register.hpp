@@ -147,9 +147,20 @@ void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const Regist
 // "unknown network error code N" for codes outside 0..8.
 std::string network_error_text(std::int64_t code);
 
+// Where an element lies in a JSON text.
+struct TextSpan {
+    std::size_t offset = 0;
+    std::size_t length = 0;
+};
+
 // Parses the list endpoint's bare JSON array. Throws ProtocolError when the text is not
-// valid JSON or not an array; non-object elements are a ProtocolError too.
-std::vector<Register> parse_register_list(std::string_view json_text);
+// valid JSON or not an array; non-object elements are a ProtocolError too. `spans`, when
+// given, gets each register's element in `json_text`, or stays empty for a text parsed whole
+// (an array the element-by-element parse does not take).
+std::vector<Register> parse_register_list(std::string_view json_text,
+                                          std::vector<TextSpan>* spans = nullptr);
+// Parses one element of such a list (a JSON object). Throws ProtocolError.
+Register parse_register_element(std::string_view json_text);
 // Parses the single-register endpoint's {"data": {...}} (extra keys ignored).
 Register parse_register_envelope(std::string_view json_text);
 

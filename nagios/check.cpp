@@ -60,13 +60,13 @@ std::string describe_filters(const Selection& s) {
 std::string no_match_reason(const Fleet& fleet, const Selection& selection) {
     if (selection.empty()) return "the account has no registers";
     return "no register matches the filters (" + describe_filters(selection) + ") among the " +
-           std::to_string(fleet.registers.size()) + " registers of the account";
+           std::to_string(fleet.account_size()) + " registers of the account";
 }
 
 // A line for -v about where the data came from.
 std::string source_line(const Fleet& fleet, std::size_t selected) {
     std::string line = "selected " + std::to_string(selected) + " of " +
-                       std::to_string(fleet.registers.size()) + " registers; values at " +
+                       std::to_string(fleet.account_size()) + " registers; values at " +
                        format_iso8601(fleet.now);
     if (fleet.fetched_at)
         line += ", register list fetched " + format_iso8601(*fleet.fetched_at) +

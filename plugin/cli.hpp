@@ -30,7 +30,17 @@ struct Invocation {
     std::unique_ptr<Deadline> deadline;
     Log log;
 
-    RunContext context() const { return RunContext{config, *clock, *deadline, log}; }
+    // With one --serial, the run needs that register only (RunContext::only_serial).
+    RunContext context() const {
+        const auto& serials = config.selection.serials;
+        return RunContext{
+            config,
+            *clock,
+            *deadline,
+            log,
+            true,
+            serials.size() == 1 ? std::string_view(serials.front()) : std::string_view()};
+    }
 };
 
 // Parses `args` (without the program name and subcommand) against common_options() plus

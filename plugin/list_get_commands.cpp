@@ -75,7 +75,7 @@ int run_list(const Args& args, const po::options_description& options) {
         const std::string notes =
             mode_note(inv.config) + (inv.config.insecure ? " [TLS not verified]" : "");
         write_stdout(render_table(selected, TableOptions{.colour = terminal_wants_colour()}) +
-                     summary_line(selected, fleet.registers.size(), notes) + "\n");
+                     summary_line(selected, fleet.account_size(), notes) + "\n");
     }
     return exit_ok;
 }

@@ -64,10 +64,13 @@ std::chrono::milliseconds answer_within(const Invocation& inv) {
     return budget;
 }
 
-// `shows_notes`: whether the command prints the registers' notes (common/fleet.hpp).
-Fleet load_agent_fleet(const Invocation& inv, bool shows_notes) {
+// `shows_notes`: whether the command prints the registers' notes (common/fleet.hpp);
+// `only_serial`: the one register the command needs, if it needs one.
+Fleet load_agent_fleet(const Invocation& inv, bool shows_notes,
+                       std::optional<std::string_view> only_serial = std::nullopt) {
     RunContext run = inv.context();
     run.shows_notes = shows_notes;
+    if (only_serial) run.only_serial = *only_serial;
     return load_fleet_within(run, inv.thresholds, answer_within(inv));
 }
 
@@ -155,8 +158,8 @@ int run_zabbix_get(const Args& args, const po::options_description& options) {
             "zabbix get takes SERIAL and KEY (e.g. zabbix get 00106709186412 fn_days_left)");
     const std::string& key = inv.positional[1];
     zabbix::check_item_key(key);  // a mistake in the item: say so without asking the API
-    // One register's value is printed and all are loaded: notes wait for a command that shows them.
-    const Fleet fleet = load_agent_fleet(inv, false);
+    // One register's value is printed: notes wait for a command that shows them.
+    const Fleet fleet = load_agent_fleet(inv, false, inv.positional[0]);
     const RegisterStatus& status = zabbix::find_register(fleet, inv.positional[0]);
     write_stdout(zabbix::item_value(fleet, status, key) + "\n");
     return exit_ok;

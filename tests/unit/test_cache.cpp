@@ -284,10 +284,12 @@ TEST(RegisterListCache, ServesTheListWithinItsTtl) {
     CacheDir dir(tmp.file("c"));
     RegisterListCache lists(dir, "k");
     const std::string body = R"([{"serialNumber":"1"},{"serialNumber":"2"}])";
-    lists.store(CachedList{t0, body, 2});
+    const std::string generation = lists.store(CachedList{t0, body, 2});
+    EXPECT_EQ(generation.size(), 16u);  // random per stored list: what its index is tied to
     EXPECT_EQ(slurp(tmp.file("c/registers-k.json")),
               R"({"version":1,"fetched_at":"2026-11-28T10:00:00Z","count":2,"bytes":)" +
-                  std::to_string(body.size()) + "}\n" + body);
+                  std::to_string(body.size()) + R"(,"generation":")" + generation + "\"}\n" + body);
+    EXPECT_NE(lists.store(CachedList{t0, body, 2}), generation);
 
     auto fresh = lists.load(t0 + 59s, 60s);
     ASSERT_TRUE(fresh.has_value());

@@ -79,6 +79,25 @@ std::string check_list(const std::string& text) {
     return "";
 }
 
+// The index: a JSON header line, then `count` entries of three uint64 (common/cache.hpp).
+std::string check_index(const std::string& text) {
+    const auto newline = text.find('\n');
+    if (newline == std::string::npos) return "no header line";
+    auto header = parse(text.substr(0, newline));
+    if (!header || !header->is_object()) return "header is not a JSON object";
+    const auto& h = header->get_object();
+    const auto* count = h.if_contains("count");
+    const auto* generation = h.if_contains("generation");
+    if (!count || !count->is_number() || !h.if_contains("bytes") || !generation ||
+        !generation->is_string())
+        return "header lacks count/bytes/generation";
+    const std::size_t entries = text.size() - newline - 1;
+    if (entries != count->to_number<std::uint64_t>() * 24)
+        return "holds " + std::to_string(entries) + " bytes of entries for " +
+               std::to_string(count->to_number<std::uint64_t>());
+    return "";
+}
+
 std::string check_shifts(const std::string& text) {
     auto value = parse(text);
     if (!value || !value->is_object()) return "not a JSON object";
@@ -176,6 +195,9 @@ CacheInspection inspect_cache(const std::string& dir) {
         } else if (starts_with(name, "registers-") && ends_with(name, ".json")) {
             ++result.list_files;
             problem = check_list(text);
+        } else if (starts_with(name, "registers-") && ends_with(name, ".index")) {
+            ++result.index_files;
+            problem = check_index(text);
         } else if (starts_with(name, "shifts-") && ends_with(name, ".json")) {
             ++result.shift_files;
             problem = check_shifts(text);

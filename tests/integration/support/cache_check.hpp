@@ -1,6 +1,7 @@
 #pragma once
 // An independent look at a cache dir after a run (it does not use the cache code it checks):
-// every file 0600, regular and ours; the token, register list, shift state and ФН history files
+// every file 0600, regular and ours; the token, register list (and its index), shift state and
+// ФН history files
 // complete and well-formed (the fetch record too); temp files left by killed writers counted.
 #include <cstddef>
 #include <string>
@@ -13,6 +14,7 @@ struct CacheInspection {
     std::size_t files = 0;           // regular files, temp leftovers included
     std::size_t temp_leftovers = 0;  // ".NAME.PID.RANDOM" files of writers that did not finish
     std::size_t token_files = 0, list_files = 0, shift_files = 0, history_files = 0, lock_files = 0;
+    std::size_t index_files = 0;        // the register list's index (common/cache.hpp)
     std::size_t fetch_records = 0;      // written by the Zabbix agent commands' refreshes
     std::vector<std::string> problems;  // one line each: what is wrong with which file
 
