@@ -288,7 +288,8 @@ std::optional<FetchedList> last_good_list(const RunContext& run, const RegisterL
     auto cached = cache.load(now, any_age);
     if (!cached) return std::nullopt;
     try {
-        return FetchedList{parse_register_list(cached->registers_json), cached->fetched_at};
+        return FetchedList{parse_register_list(cached->registers_json), cached->fetched_at, 0,
+                           std::nullopt};
     } catch (const ProtocolError& e) {
         run.log(1, std::string("ignoring corrupt register list cache: ") + e.what());
         return std::nullopt;
@@ -337,7 +338,8 @@ FetchedList refresh_within(const RunContext& run, const Deadline& answer, const 
             const TimePoint fetched_at = run.clock.now();
             try {
                 auto registers = fetch_and_record(quick, dir, key, list_cache, fetched_at, counted);
-                return FetchedList{std::move(registers), fetched_at, counted.upstream_requests};
+                return FetchedList{std::move(registers), fetched_at, counted.upstream_requests,
+                                   std::nullopt};
             } catch (const Error&) {
                 if (last_good) return std::move(*last_good);
                 throw;

@@ -268,5 +268,42 @@ TEST_F(Check, ChecksShareTheCachedListWithinTheTtl) {
     EXPECT_EQ(third.exit_code, 3);
 }
 
+// Damages the cached list's first element in place (same size): parsing the whole list then
+// fails, and only a run that reads one other register through the index still answers from it.
+void damage_first_element(const std::string& cache_dir) {
+    for (const auto& entry : std::filesystem::directory_iterator(cache_dir)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind("registers-", 0) != 0 || entry.path().extension() != ".json") continue;
+        std::fstream file(entry.path(), std::ios::in | std::ios::out | std::ios::binary);
+        std::string header;
+        std::getline(file, header);
+        file.seekp(static_cast<std::streamoff>(header.size() + 2));  // past "\n["
+        file.put('x');
+        return;
+    }
+    FAIL() << "no cached list in " << cache_dir;
+}
+
+TEST_F(Check, OneSerialIsReadThroughTheIndexNotTheWholeList) {
+    const json::array registers = listed();
+    const std::string serial(registers.at(30).at("serial_number").as_string());
+    const std::vector<std::string> get{"zabbix", "get", serial, "fn_days_left"};
+    const RunResult before = check({"--serial", serial});
+    const RunResult value_before = atol_kkt(emulator, home, get, env);
+    ASSERT_EQ(value_before.exit_code, 0) << value_before.err;
+    damage_first_element(home.path() + "/cache");
+    emulator.reset_stats();
+    const RunResult after = check({"--serial", serial});
+    EXPECT_EQ(after.out, before.out);
+    EXPECT_EQ(after.exit_code, before.exit_code);
+    const RunResult value_after = atol_kkt(emulator, home, get, env);
+    EXPECT_EQ(value_after.exit_code, 0) << value_after.err;
+    EXPECT_EQ(value_after.out, value_before.out);
+    EXPECT_EQ(emulator.stats().at("requests").as_int64(), 0);
+    // The control: a run that needs the whole list finds it corrupt and fetches it again.
+    check({});
+    EXPECT_GT(emulator.stats().at("requests").as_int64(), 0);
+}
+
 }  // namespace
 }  // namespace kkt::testing
