@@ -6,6 +6,7 @@
 #
 #   tests/bench/run.sh BUILD_DIR [--sizes "100 10000 100000"] [--runs N] [--jq-runs N]
 #                      [--concurrent N] [--concurrent-sizes "100 10000"] [--startup-runs N]
+#                      [--latency-ms MS] [--latency-sizes "10000 100000"] [--memory-runs N]
 #
 # BUILD_DIR holds a built atol-kkt and atol-kkt-emulator (a Release build for real figures:
 # cmake -B build-perf -DCMAKE_BUILD_TYPE=Release && ninja -C build-perf atol-kkt atol-kkt-emulator).
@@ -15,7 +16,7 @@
 set -euo pipefail
 
 usage() {
-    sed -n '6,7p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '6,8p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 [[ $# -ge 1 ]] || usage
@@ -29,6 +30,10 @@ concurrent=200
 # the concurrency run uses the smaller fleets unless asked.
 concurrent_sizes="100 10000"
 startup_runs=51
+# The WAN-shaped fetch: the emulator waits this long before every API answer.
+latency_ms=50
+latency_sizes="10000 100000"
+memory_runs=3  # the rows measured for their peak RSS (list --json, prometheus)
 while [[ $# -gt 0 ]]; do
     case "$1" in
     --sizes) sizes=$2; shift 2 ;;
@@ -37,6 +42,9 @@ while [[ $# -gt 0 ]]; do
     --concurrent) concurrent=$2; shift 2 ;;
     --concurrent-sizes) concurrent_sizes=$2; shift 2 ;;
     --startup-runs) startup_runs=$2; shift 2 ;;
+    --latency-ms) latency_ms=$2; shift 2 ;;
+    --latency-sizes) latency_sizes=$2; shift 2 ;;
+    --memory-runs) memory_runs=$2; shift 2 ;;
     *) usage ;;
     esac
 done
@@ -56,6 +64,7 @@ work=$(mktemp -d /tmp/atol-kkt-bench-XXXXXX)
 emulator_pid=""
 cleanup() {
     [[ -n "$emulator_pid" ]] && kill "$emulator_pid" 2>/dev/null && wait "$emulator_pid" 2>/dev/null
+    [[ -n "${exporter_pid:-}" ]] && kill "$exporter_pid" 2>/dev/null && wait "$exporter_pid" 2>/dev/null
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -75,22 +84,53 @@ password=iGFFuihss
 
 micros() { local t=${1/./}; echo $((10#$t)); }
 
+# outcome FILE_PREFIX RC: what a run gave, for comparing runs of one command: its exit code,
+# the first 300 bytes of its first line of stdout (of stderr when stdout is empty), and the
+# lines of its stdout (not its bytes, nor a digest: the exposition says how long the scrape took).
+outcome() {
+    local out=$1.out err=$1.err line
+    if [[ -s "$out" ]]; then line=$(head -n1 "$out" | cut -c1-300); else
+        line="(stderr) $(head -n1 "$err" | cut -c1-300)"
+    fi
+    printf 'exit %s, %s lines of stdout, first line: %s' "$2" "$(wc -l <"$out")" "$line"
+}
+
 # measure LABEL RUNS SETUP CMD...: SETUP (a shell command) before each run, untimed; the
-# median/min/max wall time in ms and the peak RSS in MiB of CMD go into RESULT[LABEL].
-declare -A RESULT
+# median/min/max wall time in ms and the peak RSS in MiB of CMD go into RESULT[LABEL]. A
+# reference run comes first; every timed run (and the RSS run) must give the same outcome, else
+# the benchmark stops showing the command and both outcomes: a failure is never timed as a run.
+declare -A RESULT REFERENCE
 measure() {
     local label=$1 n=$2 setup=$3
     shift 3
-    local times=() i t0 t1
-    for ((i = 0; i < n; i++)); do
-        eval "$setup"
-        t0=$EPOCHREALTIME
-        "$@" >/dev/null 2>&1 || true
-        t1=$EPOCHREALTIME
-        times+=($(($(micros "$t1") - $(micros "$t0"))))
-    done
+    local times=() i t0 t1 rc expected got
     eval "$setup"
-    /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null 2>&1 || true
+    rc=0
+    "$@" >"$work/ref.out" 2>"$work/ref.err" || rc=$?
+    expected=$(outcome "$work/ref" "$rc")
+    REFERENCE[$label]=$expected
+    for ((i = 0; i <= n; i++)); do
+        eval "$setup"
+        rc=0
+        if ((i < n)); then
+            t0=$EPOCHREALTIME
+            "$@" >"$work/run.out" 2>"$work/run.err" || rc=$?
+            t1=$EPOCHREALTIME
+            times+=($(($(micros "$t1") - $(micros "$t0"))))
+        else  # one more run for the peak RSS
+            /usr/bin/time -f %M -o "$work/rss" "$@" >"$work/run.out" 2>"$work/run.err" || rc=$?
+        fi
+        got=$(outcome "$work/run" "$rc")
+        if [[ "$got" != "$expected" ]]; then
+            {
+                echo "run.sh: $label: run $((i + 1)) differs from the reference run of the same command"
+                echo "  command:   $*"
+                echo "  reference: $expected"
+                echo "  this run:  $got"
+            } >&2
+            exit 1
+        fi
+    done
     local rss_kib
     rss_kib=$(tail -n1 "$work/rss")
     local sorted
@@ -113,9 +153,11 @@ row() {  # row SIZE LABEL TEXT
 
 # --- the emulator ------------------------------------------------------------------------
 
-start_emulator() {  # start_emulator REGISTERS
+start_emulator() {  # start_emulator REGISTERS [EMULATOR OPTION...]
     stop_emulator
-    "$emulator_bin" --registers "$1" --seed 1 --now "$now_iso" --threads 2 \
+    local registers=$1
+    shift
+    "$emulator_bin" --registers "$registers" --seed 1 --now "$now_iso" --threads 2 "$@" \
         >"$work/emulator.out" 2>"$work/emulator.err" &
     emulator_pid=$!
     local i
@@ -158,7 +200,34 @@ echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 104857
 echo "now pinned at $now_iso; page size $page_size; $runs runs per figure unless noted"
 echo
 
-declare -A RAW_BYTES COUNTS_AGREE WARM_REQUESTS
+# exporter_peak SIZE: the exporter's peak RSS (VmHWM) after its first read of the account and
+# 6 scrapes, into EXPORTER_RSS[SIZE] (KiB).
+exporter_pid=""
+exporter_peak() {
+    local dir=$work/exporter port="" i
+    rm -rf "$dir"
+    ATOL_KKT_CACHE_DIR=$dir/cache "$atol_kkt" exporter --web.listen-address 127.0.0.1:0 \
+        --cache-ttl 3600 --timeout 60 >/dev/null 2>"$work/exporter.err" &
+    exporter_pid=$!
+    for ((i = 0; i < 100; i++)); do
+        sleep 0.1
+        port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$work/exporter.err")
+        [[ -z "$port" ]] || break
+    done
+    [[ -n "$port" ]] || { echo "run.sh: the exporter did not start" >&2; exit 1; }
+    for ((i = 0; i < 6; i++)); do
+        curl -sS -f -m 120 -H 'X-Prometheus-Scrape-Timeout-Seconds: 100' -o "$work/metrics" \
+            "http://127.0.0.1:$port/metrics"
+    done
+    grep -q '^atol_kkt_up 1' "$work/metrics" ||
+        { echo "run.sh: the exporter's scrape failed: $(grep '^atol_kkt_up' "$work/metrics")" >&2; exit 1; }
+    EXPORTER_RSS[$1]=$(awk '/^VmHWM:/ { print $2 }' "/proc/$exporter_pid/status")
+    kill "$exporter_pid"
+    wait "$exporter_pid" 2>/dev/null || true
+    exporter_pid=""
+}
+
+declare -A RAW_BYTES COUNTS_AGREE WARM_REQUESTS EXPORTER_RSS
 for size in $sizes; do
     echo "… $size registers" >&2
     start_emulator "$size"
@@ -189,12 +258,21 @@ for size in $sizes; do
         "$url/kkt/v1/cash-registers?limit=1&offset=$((size - 1))" | jq -r '.[0].serialNumber')
     measure "a_one$size" "$runs" : "$check" --serial "$serial"
     row "$size" "a_one$size" "(a) check_atol_kkt --serial (last register), warm"
+    measure "z_get$size" "$runs" : "$atol_kkt" zabbix get "$serial" fn_days_left
+    row "$size" "z_get$size" "(b) atol-kkt zabbix get SERIAL fn_days_left, warm"
 
     measure "b_cold$size" "$runs" 'rm -f "$cache"/registers-*.json' "$atol_kkt" zabbix registers
     row "$size" "b_cold$size" "(b) atol-kkt zabbix registers, cold (list expired)"
     "$atol_kkt" zabbix registers >/dev/null 2>&1 || true
     measure "b_warm$size" "$runs" : "$atol_kkt" zabbix registers
     row "$size" "b_warm$size" "(b) atol-kkt zabbix registers, warm"
+
+    # Peak memory of the other commands that take the whole account.
+    measure "l_cold$size" "$memory_runs" 'rm -f "$cache"/registers-*.json' "$atol_kkt" list --json
+    row "$size" "l_cold$size" "(e) atol-kkt list --json, cold (list expired)"
+    measure "p_cold$size" "$memory_runs" 'rm -f "$cache"/registers-*.json' "$atol_kkt" prometheus
+    row "$size" "p_cold$size" "(e) atol-kkt prometheus, cold (list expired)"
+    exporter_peak "$size"
 
     measure "d$size" "$n_jq" : env NOW="$now_epoch" PAGE_SIZE=$page_size "$jq_check" "$url"
     row "$size" "d$size" "(d) curl_jq_check.sh"
@@ -207,6 +285,22 @@ for size in $sizes; do
         echo "  check: $check_says" >&2
         echo "  jq:    $jq_says" >&2
     fi
+    ROWS+=("")
+done
+
+# The WAN-shaped fetch: every API answer --latency-ms late; the cold check (at the default
+# --timeout 10) next to curl over the same pages.
+for size in $latency_sizes; do
+    echo "… $size registers, $latency_ms ms per request" >&2
+    start_emulator "$size" --latency "$latency_ms"
+    mapfile -t pages < <(page_args "$size")
+    cache=$work/latency-$size
+    export ATOL_KKT_CACHE_DIR=$cache
+    "$check" >/dev/null 2>&1 || true  # the token and shift state, as in the steady state
+    measure "w_c$size" 3 : curl -sS -f -H @"$work/token-header" "${pages[@]}"
+    row "$size" "w_c$size" "(f) floor with ${latency_ms} ms/request: curl, $((${#pages[@]} / 3)) pages"
+    measure "w_a$size" 3 'rm -f "$cache"/registers-*.json' "$check"
+    row "$size" "w_a$size" "(f) check_atol_kkt cold with ${latency_ms} ms/request (-t 10)"
     ROWS+=("")
 done
 
@@ -251,6 +345,31 @@ measure check_version "$startup_runs" : "$check" --version
 
 printf '%-9s %-52s %10s %9s %9s %12s %5s\n' registers measurement "median ms" "min ms" "max ms" "peak RSS MiB" runs
 printf '%s\n' "${ROWS[@]}"
+echo
+echo "reference run of each figure (every timed run gave the same):"
+for label in $(printf '%s\n' "${!REFERENCE[@]}" | sort); do
+    printf '  %-14s %s\n' "$label" "${REFERENCE[$label]}"
+done
+echo
+echo "per-register reads, warm: 100,000 vs 100 registers (goal: within 1.5×, ≤ 10 ms)"
+if [[ -n "${RESULT[a_one100]:-}" && -n "${RESULT[a_one100000]:-}" ]]; then
+    printf '  check --serial: %s vs %s ms = %s×;  zabbix get: %s vs %s ms = %s×\n' \
+        "$(ms "$(median_of a_one100000)")" "$(ms "$(median_of a_one100)")" \
+        "$(ratio "$(median_of a_one100000)" "$(median_of a_one100)")" \
+        "$(ms "$(median_of z_get100000)")" "$(ms "$(median_of z_get100)")" \
+        "$(ratio "$(median_of z_get100000)" "$(median_of z_get100)")"
+fi
+echo "peak RSS / raw JSON: check cold, list --json cold, zabbix registers cold, prometheus cold, exporter"
+for size in $sizes; do
+    raw=${RAW_BYTES[$size]}
+    printf '  %-9s %6s %6s %6s %6s %6s  (exporter %s MiB)\n' "$size" \
+        "$(ratio $(($(rss_of "a_cold$size") * 1024)) "$raw")" \
+        "$(ratio $(($(rss_of "l_cold$size") * 1024)) "$raw")" \
+        "$(ratio $(($(rss_of "b_cold$size") * 1024)) "$raw")" \
+        "$(ratio $(($(rss_of "p_cold$size") * 1024)) "$raw")" \
+        "$(ratio $((${EXPORTER_RSS[$size]} * 1024)) "$raw")" "$(mib "${EXPORTER_RSS[$size]}")"
+done
+echo
 echo "registers raw JSON MiB  (a)/(c) cold/floor  (d)/(a) jq/cold  peak RSS/raw: cold  warm  zabbix  warm requests  counts agree"
 for size in $sizes; do
     raw=${RAW_BYTES[$size]}
