@@ -11,11 +11,13 @@
 # exactly the expected trigger prototypes fire (an offline register's old unsent documents
 # raise none: the dependency on "no status"), each problem carries the register's group, inn
 # and address tags and its address in the event name, a per-register macro context overrides a
-# threshold, an API failure fires the API trigger of both hosts (the sender pushes the error)
-# and its end resolves it. The server and agent keep their default timeouts (3 s): ATOL
-# answering in 10 s costs no item and no problem and shows in the list age item; ATOL not
-# answering fires the API trigger; the agent interface stays available throughout. Last, a
-# register leaves the account and loses its items per {$ATOL.LLD.LIFETIME} (0 on the hosts).
+# threshold, a register whose ФН memory fills up before it expires raises the forecast problem
+# from a week of history in the cache (docs/forecast.md), an API failure fires the API trigger
+# of both hosts (the sender pushes the error) and its end resolves it. The server and agent
+# keep their default timeouts (3 s): ATOL answering in 10 s costs no item and no problem and
+# shows in the list age item; ATOL not answering fires the API trigger; the agent interface
+# stays available throughout. Last, a register leaves the account and loses its items per
+# {$ATOL.LLD.LIFETIME} (0 on the hosts).
 # usage: test_zabbix_server.sh ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR [ZABBIX_VERSION CACHE_DIR]
 #   ZABBIX_VERSION  6.0 (default) or 7.0: its Debian 13 root is kept in CACHE_DIR/zabbix7-root
 set -euo pipefail
@@ -70,11 +72,24 @@ stack_prepare || fatal "Zabbix $stack_version could not be prepared (see above)"
 
 # The emulator, a profile pointing at it, and what atol-kkt says about the fleet.
 log "emulator and profile"
-jq --arg reference "$fleet_reference" --arg now "$now" '
-    (($now | fromdate) - ($reference | fromdate)) as $shift
-    | walk(if type == "string" and test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$")
-           then (fromdate + $shift | todate) else . end)' \
-    "$src/tests/real/zabbix/e2e_fleet.json" >"$work/fleet.json"
+# fleet_on DAYS_AGO: the fleet as it was then. 00106711000004 (ФН expiring in a year) fills
+# 2 %/day up to 60 % today: full in 20 days, which only its history tells (docs/forecast.md).
+days_ago() { date -u -d "@$(($(date -u -d "$now" +%s) - $1 * 86400))" +%Y-%m-%dT%H:%M:%SZ; }
+fleet_on() {
+    jq --arg reference "$fleet_reference" --arg at "$(days_ago "$1")" \
+        --argjson usage $((60 - 2 * $1)) --argjson days "$1" '
+        (($at | fromdate) - ($reference | fromdate)) as $shift
+        | walk(if type == "string" and test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$")
+               then (fromdate + $shift | todate) else . end)
+        | map(if .serialNumber == "00106711000004"
+              then .fiscalStoragePercentageUse = $usage else . end)
+        # Seen at night, every shift of those days closed: the shifts open now opened today.
+        | if $days > 0
+          then map(.isShiftOpened = false | .shiftNumber = ([.shiftNumber - $days, 0] | max))
+          else . end' \
+        "$src/tests/real/zabbix/e2e_fleet.json"
+}
+fleet_on 0 >"$work/fleet.json"
 start_daemon emulator TERM "$emulator_bin" --port 0 --fleet "$work/fleet.json"
 wait_until 10 "the emulator's URL" grep -q '^http' "$work/emulator.log" || fatal "emulator did not start"
 base_url=$(head -1 "$work/emulator.log")
@@ -83,6 +98,17 @@ install_profile "$profile" <<EOF
 base-url = $base_url
 timeout = 25
 EOF
+# A week of ФН history in the profile's cache, as a daily run of any command leaves it.
+for days in 7 6 5 4 3 2 1; do
+    curl -fsS --max-time 10 -X POST -H 'Content-Type: application/json' \
+        --data-binary "$(fleet_on "$days")" "${base_url%/api}/_emulator/fleet" >/dev/null ||
+        fatal "the emulator took no fleet"
+    now=$(days_ago "$days") run_atol list --json --profile "$profile" >/dev/null ||
+        fatal "atol-kkt list failed $days days ago"
+done
+curl -fsS --max-time 10 -X POST -H 'Content-Type: application/json' \
+    --data-binary "@$work/fleet.json" "${base_url%/api}/_emulator/fleet" >/dev/null ||
+    fatal "the emulator took no fleet"
 run_atol zabbix registers --profile "$profile" >"$work/registers.json" ||
     fatal "atol-kkt zabbix registers failed"
 all_serials=$(jq -r '.[].serial_number' "$work/registers.json" | sort)
@@ -199,6 +225,7 @@ expected_problems=$(printf '%s\n' \
     $'2\tKKT 00106711000003: OFD network error' \
     $'2\tKKT 00106711000005: no status for more than 6 h' \
     $'2\tKKT 00106711000005: ФН memory is more than 80% full' \
+    $'2\tKKT 00106711000004: ФН memory full in less than 30 days, before it expires' \
     $'4\tKKT 00106711000001: ФН expires in less than 7 days' \
     $'4\tKKT 00106711000002: oldest unsent document is older than 72 h' | sort)
 problems_are() { [[ "$(problems "$1")" == "$2" ]]; }
