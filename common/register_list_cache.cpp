@@ -162,7 +162,9 @@ std::optional<CachedRegister> RegisterListCache::load_one(TimePoint now, std::ch
     std::size_t index_bytes_read = 0;
     const auto index_header = header_of<IndexHeader>(*index, index_bytes_read);
     if (!index_header) return std::nullopt;
-    const auto& [ih, entries_start] = *index_header;
+    // Named, not a structured binding: clang 14 (scripts/sanitize.sh) cannot capture one.
+    const IndexHeader& ih = index_header->first;
+    const std::size_t entries_start = index_header->second;
     if (ih.version != register_index_format || ih.generation.empty() ||
         index->size - entries_start != ih.count * index_entry_size)
         return std::nullopt;
