@@ -12,6 +12,8 @@ artifacts=${ARTIFACT_DIR:-$PWD/artifacts}
 work=$(mktemp -d /tmp/atol-chromium.XXXXXX)
 # shellcheck source=lib/tally.sh
 source "${BASH_SOURCE%/*}/lib/tally.sh"
+# shellcheck source=lib/exporter.sh
+source "${BASH_SOURCE%/*}/lib/exporter.sh"
 command -v chromium >/dev/null || die "chromium is not installed (scripts/setup.sh --tests installs it)"
 chromium --version 2>/dev/null | sed 's/^/     /'
 
@@ -44,17 +46,8 @@ pids+=($!)
 exec {fd}<"$work/emulator.url"
 read -r -t 20 api_url <&"$fd" || die "the emulator did not start"
 
-env -i PATH="$PATH" HOME="$work" ATOL_KKT_CACHE_DIR="$work/cache" ATOL_KKT_BASE_URL="$api_url" \
-    LC_ALL=C.UTF-8 "$atol" exporter --web.listen-address 127.0.0.1:0 2>"$work/exporter.log" &
-pids+=($!)
-url=
-for _ in $(seq 100); do
-    url=$(grep -oE 'listening on http://127\.0\.0\.1:[0-9]+' "$work/exporter.log" | head -n1 |
-        cut -d' ' -f3) || true
-    [[ -n $url ]] && break
-    sleep 0.1
-done
-[[ -n $url ]] || die "the exporter did not start"
+start_exporter
+url=$exporter_url
 for _ in $(seq 100); do curl -fsS --max-time 2 "$url/-/ready" >/dev/null 2>&1 && break; sleep 0.1; done
 
 browse() {

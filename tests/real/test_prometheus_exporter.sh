@@ -14,6 +14,8 @@ src=${3:?usage: $0 ATOL_KKT_BIN EMULATOR_BIN SOURCE_DIR}
 work=$(mktemp -d /tmp/atol-prometheus.XXXXXX)
 # shellcheck source=lib/tally.sh
 source "${BASH_SOURCE%/*}/lib/tally.sh"
+# shellcheck source=lib/exporter.sh
+source "${BASH_SOURCE%/*}/lib/exporter.sh"
 command -v prometheus >/dev/null ||
     die "prometheus is not installed (scripts/setup.sh --tests installs it)"
 prometheus --version 2>&1 | head -n1 | sed 's/^/     /'
@@ -70,18 +72,7 @@ done
 curl -fsS --max-time 5 -X POST -H 'Content-Type: application/json' \
     --data-binary @"$work/fleet.json" "$control_url/fleet" >/dev/null
 
-env -i PATH="$PATH" HOME="$work" ATOL_KKT_CACHE_DIR="$work/cache" ATOL_KKT_BASE_URL="$api_url" \
-    LC_ALL=C.UTF-8 "$atol" exporter --web.listen-address 127.0.0.1:0 --cache-ttl 2 --timeout 5 \
-    2>"$work/exporter.log" &
-pids+=($!)
-exporter_url=
-for _ in $(seq 100); do
-    exporter_url=$(grep -oE 'listening on http://127\.0\.0\.1:[0-9]+' "$work/exporter.log" | head -n1 |
-        cut -d' ' -f3) || true
-    [[ -n $exporter_url ]] && break
-    sleep 0.1
-done
-[[ -n $exporter_url ]] || die "the exporter did not start"
+start_exporter --cache-ttl 2 --timeout 5
 exporter_target=${exporter_url#http://}
 pass "exporter listening at $exporter_url"
 
