@@ -182,21 +182,31 @@ json::array parse_list_page(const std::string& body, std::size_t offset,
 // Registers already taken, by identity: the serial number, or (without one) the JSON text.
 class SeenRegisters {
   public:
-    // True the first time a register is offered. Serials are kept as views into the list's
-    // arena, which outlives this set.
+    // True the first time a register is offered.
     bool insert(const json::object& object) {
         if (const json::value* serial =
                 object.if_contains(field_info(Field::serial_number).api_key());
-            serial && serial->is_string()) {
-            const json::string& s = serial->get_string();
-            return serials_.insert(std::string_view(s.data(), s.size())).second;
-        }
+            serial && serial->is_string())
+            return serials_.emplace(serial->get_string()).second;
         return others_.insert(json::serialize(object)).second;
     }
 
   private:
-    std::unordered_set<std::string_view> serials_;
+    std::unordered_set<std::string> serials_;
     std::unordered_set<std::string> others_;
+};
+
+// Gathers the registers in one array, in one arena: 100,000 registers are a few million small
+// JSON values, which it holds without per-value allocations and frees at once.
+class ArraySink final : public RegisterSink {
+  public:
+    void add(const json::value& element) override {
+        registers_.emplace_back(json::value(element, registers_.storage()));
+    }
+    json::array take() { return std::move(registers_); }
+
+  private:
+    json::array registers_ = json::array(json::make_shared_resource<json::monotonic_resource>());
 };
 
 }  // namespace
@@ -311,30 +321,34 @@ HttpResponse AtolClient::authorized_get(const std::string& url, bool hal,
 }
 
 boost::json::array AtolClient::list_registers(const Deadline& deadline) {
+    ArraySink registers;
+    list_registers(deadline, registers);
+    return registers.take();
+}
+
+void AtolClient::list_registers(const Deadline& deadline, RegisterSink& sink) {
     check_credentials(options_);
     const std::size_t limit = std::max<std::size_t>(options_.page_size, 1);
     const std::size_t max_pages = std::max<std::size_t>(options_.max_pages, 1);
     const std::string page_url =
         options_.base_url + "/kkt/v1/cash-registers?limit=" + std::to_string(limit) + "&offset=";
 
-    // One arena for every page: 100,000 registers are a few million small JSON values, and
-    // an arena holds them without per-value allocations and frees them at once.
-    json::array registers(json::make_shared_resource<json::monotonic_resource>());
     SeenRegisters seen;
     std::size_t offset = 0;
     for (std::size_t page_number = 1;; ++page_number) {
         const HttpResponse response =
             authorized_get(page_url + std::to_string(offset), /*hal=*/false, deadline);
         ++stats_.list_pages;
-        json::array page = parse_list_page(response.body, offset, registers.storage());
+        // Each page in an arena of its own, freed when the next page comes.
+        const json::array page = parse_list_page(
+            response.body, offset, json::make_shared_resource<json::monotonic_resource>());
         const std::size_t received = page.size();
         if (received == 0) break;  // past the end
 
         std::size_t new_registers = 0;
-        registers.reserve(registers.size() + received);
-        for (json::value& item : page) {
+        for (const json::value& item : page) {
             if (seen.insert(item.get_object())) {
-                registers.push_back(std::move(item));
+                sink.add(item);
                 ++new_registers;
             }
         }
@@ -347,7 +361,6 @@ boost::json::array AtolClient::list_registers(const Deadline& deadline) {
         if (new_registers == 0) break;  // the server ignored offset: same page again
         offset += received;             // by what came, as a server may cap below `limit`
     }
-    return registers;
 }
 
 Register AtolClient::get_register(std::string_view serial, const Deadline& deadline) {

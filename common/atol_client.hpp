@@ -2,6 +2,7 @@
 // The ATOL monitoring API client (docs/atol-api.md): token, paging, one register,
 // one re-authentication on 401 / error code 10 or 11, typed errors.
 #include <boost/json/array.hpp>
+#include <boost/json/value.hpp>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -31,6 +32,14 @@ class TokenStore {
     virtual void forget() = 0;  // the server rejected it
 };
 
+// Takes the account's registers as AtolClient::list_registers() reads them, page by page: each
+// register once, in API order, as the JSON object the API sent (valid during the call only).
+class RegisterSink {
+  public:
+    virtual ~RegisterSink() = default;
+    virtual void add(const boost::json::value& element) = 0;  // always an object
+};
+
 struct AtolClientOptions {
     std::string base_url;  // e.g. "https://testonline.atol.ru/api", no trailing slash needed
     std::string login;
@@ -53,8 +62,12 @@ class AtolClient {
                const Clock& clock);
 
     // Every register of the account as the raw JSON objects the API sent, in API order,
-    // each serial once. Pages per the API page's rules. Throws ApiError/AuthError/
-    // TransportError/TimeoutError/ProtocolError.
+    // each serial once, handed to `sink` as each page arrives: no page outlives its turn, so
+    // the whole list's DOM (about twice its text) never exists. Pages per the API page's
+    // rules. Throws ApiError/AuthError/TransportError/TimeoutError/ProtocolError (`sink` may
+    // have taken part of the list by then).
+    void list_registers(const Deadline& deadline, RegisterSink& sink);
+    // The same registers gathered in one array.
     boost::json::array list_registers(const Deadline& deadline);
 
     // One register by serial number (trimmed, path-encoded). Throws NotFoundError on 404.

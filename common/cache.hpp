@@ -107,12 +107,15 @@ struct CachedList {
     std::size_t count = 0;       // registers in it (informational: not checked on load)
 };
 
-// Where one register's element lies in a cached list's array text (offset from its '[').
-struct ListElement {
-    std::string_view serial;
+// Where one record lies in a file with an index (common/record_index.hpp): a register's element
+// in a cached list's array text (offset from its '['), a register's member in the shift state
+// or ФН history file (offset from the file's start).
+struct RecordSpan {
+    std::string_view key;  // the register's serial
     std::size_t offset = 0;
     std::size_t length = 0;
 };
+using ListElement = RecordSpan;
 
 // One register of the cached list, read through the list's index (RegisterListCache::load_one).
 struct CachedRegister {
@@ -126,13 +129,11 @@ struct CachedRegister {
 // then the raw array text. The body is only checked for its size and its brackets (it may be
 // 100 MB): the consumer parses it and treats a parse error as a miss.
 //
-// Beside it, "registers-KEY.index" finds one register without reading the list: a JSON line
-// {"version":1,"generation":G,"bytes":M,"count":N}, then N entries of three native-endian
-// uint64 (FNV-1a hash of the serial, offset, length of its element in the array text), sorted
-// by hash. G is random per stored list and written in both headers: a reader uses an index only
-// with the list of the same G and size, so it never combines an index of one list with the
-// records of another (each file is replaced atomically; the list is written first, and until
-// its index follows, the two disagree and readers parse the whole list).
+// Beside it, "registers-KEY.index" (common/record_index.hpp) finds one register without reading
+// the list: each serial's element in the array text. Its G is written in the list's header too:
+// a reader uses an index only with the list of the same G and size, so it never combines an
+// index of one list with the records of another (each file is replaced atomically; the list is
+// written first, and until its index follows, the two disagree and readers parse the whole list).
 class RegisterListCache {
   public:
     RegisterListCache(const CacheDir& dir, std::string key);
@@ -157,21 +158,39 @@ class RegisterListCache {
     std::string index_file_;
 };
 
+// One register's record, read without the others.
+template <typename T>
+struct OneRecord {
+    std::optional<T> value;      // nullopt: none kept for the register
+    std::size_t bytes_read = 0;  // of the store's files: bounded, whatever their size
+};
+
 // When each register's current shift was first seen open: serial -> (shift number, time).
 struct ShiftSeen {
     std::optional<std::int64_t> shift_number;
     TimePoint first_seen_open;
+    bool operator==(const ShiftSeen&) const = default;
 };
 
+// "shifts-KEY.json" with its index and recent records (common/register_records.hpp): one
+// register's state is read and written without the others'. The caller holds lock_name()
+// around a read and the write that follows it.
 class ShiftStateCache {
   public:
-    ShiftStateCache(const CacheDir& dir, std::string key);
+    ShiftStateCache(const CacheDir& dir, const std::string& key);
     std::map<std::string, ShiftSeen> load() const;
     void store(const std::map<std::string, ShiftSeen>& state) const;
+    // Register `serial`'s state alone; nullopt when it cannot be read alone: load() then.
+    std::optional<OneRecord<ShiftSeen>> load_one(std::string_view serial) const;
+    // Stores register `serial`'s state (nullopt: forgets it) alone; false when it cannot:
+    // load(), change, store() then.
+    bool store_one(std::string_view serial, const std::optional<ShiftSeen>& seen) const;
+    const std::string& lock_name() const { return lock_; }
 
   private:
     const CacheDir& dir_;
-    std::string file_;
+    std::string stem_;
+    std::string lock_;
 };
 
 }  // namespace kkt

@@ -2,9 +2,11 @@
 // register_list_cache.cpp). Each file is JSON mapped with tag_invoke; anything that does not map
 // (corrupt, truncated, from another version) reads as absent and is replaced by the next store.
 #include <boost/json.hpp>
+#include <exception>
 
 #include "common/cache.hpp"
 #include "common/cache_json.hpp"
+#include "common/register_records.hpp"
 
 namespace kkt {
 
@@ -12,6 +14,8 @@ namespace json = boost::json;
 using cache_json::parse_as;
 
 namespace {
+
+constexpr int shift_state_format = 1;
 
 struct TokenFile {
     std::string token;
@@ -63,18 +67,38 @@ void TokenCache::forget() {
     dir_.remove(file_);
 }
 
-ShiftStateCache::ShiftStateCache(const CacheDir& dir, std::string key)
-    : dir_(dir), file_("shifts-" + key + ".json") {}
+ShiftStateCache::ShiftStateCache(const CacheDir& dir, const std::string& key)
+    : dir_(dir), stem_("shifts-" + key), lock_("shifts-" + key + ".lock") {}
 
 std::map<std::string, ShiftSeen> ShiftStateCache::load() const {
-    auto content = dir_.read(file_);
+    std::map<std::string, ShiftSeen> state;
+    const bool loaded =
+        RegisterRecords(dir_, stem_, shift_state_format)
+            .load_all([&state](std::string_view serial, const json::value& record) {
+                state.insert_or_assign(std::string(serial), json::value_to<ShiftSeen>(record));
+            });
+    if (loaded) return state;
+    // The map alone, as written before the records had an index: read once, then replaced.
+    auto content = dir_.read(stem_ + ".json");
     if (!content) return {};
     return parse_as<std::map<std::string, ShiftSeen>>(*content).value_or(
         std::map<std::string, ShiftSeen>{});
 }
 
 void ShiftStateCache::store(const std::map<std::string, ShiftSeen>& state) const {
-    dir_.write_atomic(file_, json::serialize(json::value_from(state)));
+    RegisterRecords(dir_, stem_, shift_state_format).store_map(state);
+}
+
+std::optional<OneRecord<ShiftSeen>> ShiftStateCache::load_one(std::string_view serial) const {
+    return RegisterRecords(dir_, stem_, shift_state_format).load_one_as<ShiftSeen>(serial);
+}
+
+bool ShiftStateCache::store_one(std::string_view serial,
+                                const std::optional<ShiftSeen>& seen) const {
+    const RegisterRecords records(dir_, stem_, shift_state_format);
+    if (!seen) return records.store_one(serial, nullptr);
+    const json::value record = json::value_from(*seen);
+    return records.store_one(serial, &record);
 }
 
 TimePoint time_in_cache_file(const json::value& value) {

@@ -37,15 +37,39 @@ AtolClientOptions client_options(const Config& config) {
     return options;
 }
 
+// A register in the status it is assessed into (assess()).
+RegisterStatus unassessed(Register r) {
+    RegisterStatus status;
+    status.reg = std::move(r);
+    return status;
+}
+
+// The registers of a list's text (parse_register_list), each in the status it is assessed into:
+// a vector of the registers beside the vector of their statuses would take a third more memory.
+// `count`, the registers the list says it has, sizes the vector (a damaged count costs memory,
+// never a wrong result).
+std::vector<RegisterStatus> statuses_of(std::string_view json_text, std::size_t count,
+                                        std::vector<TextSpan>* spans = nullptr) {
+    std::vector<RegisterStatus> statuses;
+    // No more than one register per 16 bytes of text is believed: a damaged count must not
+    // reserve gigabytes.
+    statuses.reserve(std::min(count, json_text.size() / 16));
+    const auto keep = [&statuses](Register&& r) { statuses.push_back(unassessed(std::move(r))); };
+    if (for_each_register_element(json_text, keep, spans)) return statuses;
+    statuses.clear();
+    for (Register& r : parse_register_list(json_text, spans)) keep(std::move(r));
+    return statuses;
+}
+
 // Registers from a cached list, or nullopt when the cache is missing, stale or corrupt.
-std::optional<std::vector<Register>> cached_registers(const RunContext& run,
-                                                      const RegisterListCache& cache, TimePoint now,
-                                                      TimePoint& fetched_at) {
+std::optional<std::vector<RegisterStatus>> cached_registers(const RunContext& run,
+                                                            const RegisterListCache& cache,
+                                                            TimePoint now, TimePoint& fetched_at) {
     if (run.config.cache_ttl.count() == 0) return std::nullopt;
     auto cached = cache.load(now, run.config.cache_ttl);
     if (!cached) return std::nullopt;
     try {
-        auto registers = parse_register_list(cached->registers_json);
+        auto registers = statuses_of(cached->registers_json, cached->count);
         fetched_at = cached->fetched_at;
         return registers;
     } catch (const ProtocolError& e) {
@@ -54,37 +78,74 @@ std::optional<std::vector<Register>> cached_registers(const RunContext& run,
     }
 }
 
+// The shift rule for one register: updates `seen`, its kept state (nullopt: none; left as it is
+// when the shift's state is unknown), and returns when its current shift was first seen open
+// (nullopt when closed or unknown).
+std::optional<TimePoint> track_shift(const Register& r, std::optional<ShiftSeen>& seen,
+                                     TimePoint observed_at) {
+    if (!r.is_shift_opened) return std::nullopt;
+    if (!*r.is_shift_opened) {
+        seen.reset();
+        return std::nullopt;
+    }
+    if (!seen || seen->shift_number != r.shift_number)
+        seen = ShiftSeen{r.shift_number, observed_at};
+    return seen->first_seen_open;
+}
+
+// The registers of not yet assessed statuses, as the trackers read them (one vector of
+// statuses, not a second one of registers).
+class StatusRegisters {
+  public:
+    StatusRegisters(const std::vector<RegisterStatus>& statuses) : statuses_(statuses) {}
+    std::size_t size() const { return statuses_.size(); }
+    const Register& operator[](std::size_t i) const { return statuses_[i].reg; }
+    const Register& front() const { return statuses_.front().reg; }
+
+  private:
+    const std::vector<RegisterStatus>& statuses_;
+};
+
 // Updates the remembered "first seen open" time of each register's current shift and
-// returns it per register (nullopt when closed or unknown).
-std::vector<std::optional<TimePoint>> track_shifts(const std::vector<Register>& registers,
+// returns it per register (nullopt when closed or unknown). `one_register`: the run needs only
+// the one register it holds, read and written alone (common/register_records.hpp) when the
+// store can.
+std::vector<std::optional<TimePoint>> track_shifts(const StatusRegisters& registers,
                                                    const CacheDir& dir, const std::string& key,
-                                                   const Deadline& deadline,
-                                                   TimePoint observed_at) {
+                                                   const Deadline& deadline, TimePoint observed_at,
+                                                   bool one_register) {
     // Read-modify-write under a lock so concurrent runs do not lose each other's updates;
     // a run that cannot get it in time still reports, it just does not record.
     const auto wait =
         std::min<std::chrono::milliseconds>(deadline.remaining(), std::chrono::seconds(2));
-    auto lock = dir.lock("shifts-" + key + ".lock", wait);
     ShiftStateCache cache(dir, key);
+    auto lock = dir.lock(cache.lock_name(), wait);
+    if (one_register && registers.size() == 1 && registers.front().serial_number) {
+        const std::string& serial = *registers.front().serial_number;
+        if (auto kept = cache.load_one(serial)) {
+            std::optional<ShiftSeen> seen = kept->value;
+            auto first_seen = track_shift(registers.front(), seen, observed_at);
+            if (seen == kept->value || !lock || cache.store_one(serial, seen)) return {first_seen};
+        }
+    }
     auto state = cache.load();
     bool changed = false;
     std::vector<std::optional<TimePoint>> first_seen(registers.size());
     for (std::size_t i = 0; i < registers.size(); ++i) {
         const Register& r = registers[i];
-        if (!r.serial_number || !r.is_shift_opened) continue;
-        const std::string& serial = *r.serial_number;
-        if (!*r.is_shift_opened) {
-            changed |= state.erase(serial) > 0;
-            continue;
-        }
-        auto it = state.find(serial);
-        if (it == state.end() || it->second.shift_number != r.shift_number) {
-            state[serial] = ShiftSeen{r.shift_number, observed_at};
-            changed = true;
-            first_seen[i] = observed_at;
-        } else {
-            first_seen[i] = it->second.first_seen_open;
-        }
+        if (!r.serial_number) continue;
+        const auto it = state.find(*r.serial_number);
+        const auto kept = it == state.end() ? std::nullopt : std::optional(it->second);
+        std::optional<ShiftSeen> seen = kept;
+        first_seen[i] = track_shift(r, seen, observed_at);
+        if (seen == kept) continue;
+        changed = true;
+        if (!seen)
+            state.erase(it);
+        else if (it == state.end())
+            state.emplace(*r.serial_number, *seen);
+        else
+            it->second = *seen;
     }
     if (changed && lock) cache.store(state);
     return first_seen;
@@ -96,19 +157,50 @@ struct Tracked {
     std::optional<std::string> note;
 };
 
+// Whether an observation is worth starting a history with.
+bool has_value(const FnSample& observed) {
+    return observed.fn_usage || observed.signed_documents;
+}
+
+// One register's part of track_history: records `observed` in its `history`, forecasts from
+// it, and takes its note when `may_note`; true when `history` changed.
+bool track_fn(const Register& r, FnHistory& history, const FnSample& observed, bool may_note,
+              TimePoint now, Tracked& tracked) {
+    bool changed = record_observation(history, r.fiscal_storage_serial_number, observed);
+    tracked.forecast = forecast_fn(forecast_samples(history, observed), now);
+    if (may_note && history.unreported_replacement) {
+        tracked.note = replacement_note(*history.unreported_replacement);
+        history.unreported_replacement.reset();
+        changed = true;
+    }
+    return changed;
+}
+
 // Records each register's observation in its ФН history (docs/forecast.md) and forecasts
 // from it. Read-modify-write under a lock, as the shift state; a run that cannot get the lock
 // in time forecasts from what it read and records nothing, nor says a note it could not mark
-// as said.
-std::vector<Tracked> track_history(const std::vector<Register>& registers, const CacheDir& dir,
+// as said. `one_register`: as for track_shifts.
+std::vector<Tracked> track_history(const StatusRegisters& registers, const CacheDir& dir,
                                    const std::string& key, const RunContext& run,
-                                   TimePoint observed_at, TimePoint now) {
+                                   TimePoint observed_at, TimePoint now, bool one_register) {
     const auto wait =
         std::min<std::chrono::milliseconds>(run.deadline.remaining(), std::chrono::seconds(2));
     FnHistoryStore store(dir, key);
     auto lock = dir.lock(store.lock_name(), wait);
-    FnHistories histories = store.load();
     const SelectionFilter selected(run.config.selection);
+    const auto may_note = [&](const Register& r) { return lock && run.shows_notes && selected(r); };
+    if (one_register && registers.size() == 1 && registers.front().serial_number) {
+        const Register& r = registers.front();
+        if (auto kept = store.load_one(*r.serial_number)) {
+            const FnSample observed = observation_of(r, observed_at);
+            if (!kept->value && !has_value(observed)) return {Tracked{}};
+            FnHistory history = kept->value.value_or(FnHistory{});
+            Tracked tracked;
+            const bool changed = track_fn(r, history, observed, may_note(r), now, tracked);
+            if (!changed || !lock || store.store_one(*r.serial_number, history)) return {tracked};
+        }
+    }
+    FnHistories histories = store.load();
     bool changed = false;
     std::vector<Tracked> tracked(registers.size());
     for (std::size_t i = 0; i < registers.size(); ++i) {
@@ -117,17 +209,10 @@ std::vector<Tracked> track_history(const std::vector<Register>& registers, const
         const FnSample observed = observation_of(r, observed_at);
         auto it = histories.find(*r.serial_number);
         if (it == histories.end()) {
-            if (!observed.fn_usage && !observed.signed_documents) continue;
+            if (!has_value(observed)) continue;
             it = histories.emplace(*r.serial_number, FnHistory{}).first;
         }
-        FnHistory& history = it->second;
-        changed |= record_observation(history, r.fiscal_storage_serial_number, observed);
-        tracked[i].forecast = forecast_fn(forecast_samples(history, observed), now);
-        if (lock && run.shows_notes && history.unreported_replacement && selected(r)) {
-            tracked[i].note = replacement_note(*history.unreported_replacement);
-            history.unreported_replacement.reset();
-            changed = true;
-        }
+        changed |= track_fn(r, it->second, observed, may_note(r), now, tracked[i]);
     }
     if (changed && lock) {
         forget_stale(histories, observed_at);
@@ -142,28 +227,27 @@ bool in_group(const std::optional<std::string>& group_code, const std::string& w
     return group_code && trim(*group_code) == wanted;
 }
 
-RegisterStatus assess(Register r, const Thresholds& thresholds, TimePoint now,
-                      std::optional<TimePoint> shift_first_seen, Tracked tracked) {
-    RegisterStatus status;
+// Fills in the status of `status.reg`.
+void assess(RegisterStatus& status, const Thresholds& thresholds, TimePoint now,
+            std::optional<TimePoint> shift_first_seen, Tracked tracked) {
+    const Register& r = status.reg;
     status.metrics = compute_metrics(r, now, shift_first_seen, tracked.forecast);
     status.evaluation = evaluate(r, status.metrics, thresholds, now, tracked.forecast);
     status.forecast = tracked.forecast;
     if (tracked.note) status.notes.push_back(std::move(*tracked.note));
-    status.reg = std::move(r);
-    return status;
 }
 
 // Writes the index of the list just stored (common/cache.hpp), best effort: without it,
 // later runs parse the whole list, as they did before there was one.
 void store_index(const RunContext& run, const RegisterListCache& cache,
                  const std::string& generation, const CachedList& list,
-                 const std::vector<Register>& registers, const std::vector<TextSpan>& spans) {
+                 const std::vector<RegisterStatus>& registers, const std::vector<TextSpan>& spans) {
     if (spans.size() != registers.size()) return;  // parsed whole: no element positions
     std::vector<ListElement> elements;
     elements.reserve(registers.size());
     for (std::size_t i = 0; i < registers.size(); ++i)
-        if (registers[i].serial_number)
-            elements.push_back({*registers[i].serial_number, spans[i].offset, spans[i].length});
+        if (const auto& serial = registers[i].reg.serial_number)
+            elements.push_back({*serial, spans[i].offset, spans[i].length});
     try {
         cache.store_index(generation, list, elements);
     } catch (const Error& e) {
@@ -171,34 +255,64 @@ void store_index(const RunContext& run, const RegisterListCache& cache,
     }
 }
 
+// The list's text as the cache keeps it: what boost::json::serialize writes for the array of the
+// registers, built one register at a time as the pages come.
+class ListText final : public RegisterSink {
+  public:
+    void add(const boost::json::value& element) override {
+        text_ += count_ == 0 ? '[' : ',';
+        text_ += boost::json::serialize(element);
+        ++count_;
+    }
+    std::size_t count() const { return count_; }
+    std::string take() && {
+        text_ += count_ == 0 ? "[]" : "]";
+        return std::move(text_);
+    }
+
+  private:
+    std::string text_;
+    std::size_t count_ = 0;
+};
+
+// The registers themselves, when no cache keeps the list.
+class UnassessedRegisters final : public RegisterSink {
+  public:
+    void add(const boost::json::value& element) override {
+        registers.push_back(unassessed(boost::json::value_to<Register>(element)));
+    }
+    std::vector<RegisterStatus> registers;
+};
+
 // Fetches the list from the API (storing it for later runs when caching is on).
-std::vector<Register> fetch_registers(const RunContext& run, const CacheDir& dir,
-                                      const std::string& key, const RegisterListCache& cache,
-                                      TimePoint fetched_at, Fleet& fleet) {
+std::vector<RegisterStatus> fetch_registers(const RunContext& run, const CacheDir& dir,
+                                            const std::string& key, const RegisterListCache& cache,
+                                            TimePoint fetched_at, Fleet& fleet) {
     CurlTransport http(http_options(run));
     TokenCache tokens(dir, key);
     AtolClient client(http, client_options(run.config), &tokens, run.clock);
-    // Optional so it can be destroyed early: assigning to a boost::json::array keeps its
-    // storage, and with it the arena holding the whole DOM.
-    std::optional<boost::json::array> raw = client.list_registers(run.deadline);
-    fleet.upstream_requests = client.stats().requests;
-    run.log(1, "fetched " + std::to_string(raw->size()) + " registers in " +
-                   std::to_string(client.stats().list_pages) + " page(s) from " +
-                   run.config.base_url);
+    const auto fetched = [&](std::size_t count) {
+        fleet.upstream_requests = client.stats().requests;
+        run.log(1, "fetched " + std::to_string(count) + " registers in " +
+                       std::to_string(client.stats().list_pages) + " page(s) from " +
+                       run.config.base_url);
+    };
     if (run.config.cache_ttl.count() == 0) {
-        std::vector<Register> registers;
-        registers.reserve(raw->size());
-        for (const auto& element : *raw)
-            registers.push_back(boost::json::value_to<Register>(element));
-        return registers;
+        UnassessedRegisters registers;
+        client.list_registers(run.deadline, registers);
+        fetched(registers.registers.size());
+        return std::move(registers.registers);
     }
-    // The registers are read from the cache text, as every later run reads them: the DOM is
-    // gone by then, so the DOM and the registers never take memory at once (100,000 registers).
-    CachedList list{fetched_at, boost::json::serialize(*raw), raw->size()};
-    raw.reset();
+    // The registers are read from the cache text, as every later run reads them (and with
+    // their count known, into a vector of the right size).
+    ListText text;
+    client.list_registers(run.deadline, text);
+    const std::size_t count = text.count();
+    fetched(count);
+    const CachedList list{fetched_at, std::move(text).take(), count};
     const std::string generation = cache.store(list);
     std::vector<TextSpan> spans;
-    auto registers = parse_register_list(list.registers_json, &spans);
+    auto registers = statuses_of(list.registers_json, list.count, &spans);
     store_index(run, cache, generation, list, registers, spans);
     return registers;
 }
@@ -206,9 +320,9 @@ std::vector<Register> fetch_registers(const RunContext& run, const CacheDir& dir
 // fetch_registers(), and how it went in the fetch record (common/fetch_record.hpp), for the
 // runs answering within a budget (load_fleet_within) that come after. Writing the record is
 // best effort: it must neither fail a good fetch nor hide why one failed.
-std::vector<Register> fetch_and_record(const RunContext& run, const CacheDir& dir,
-                                       const std::string& key, const RegisterListCache& cache,
-                                       TimePoint fetched_at, Fleet& fleet) {
+std::vector<RegisterStatus> fetch_and_record(const RunContext& run, const CacheDir& dir,
+                                             const std::string& key, const RegisterListCache& cache,
+                                             TimePoint fetched_at, Fleet& fleet) {
     const FetchRecordFile record(dir, key);
     const auto quietly = [&run](auto&& write) {
         try {
@@ -229,18 +343,20 @@ std::vector<Register> fetch_and_record(const RunContext& run, const CacheDir& di
 
 // Tracks the shifts of `registers` (fetched at fleet.fetched_at) and assesses them into `fleet`.
 void assess_all(const RunContext& run, const Thresholds& thresholds, const CacheDir& dir,
-                const std::string& key, std::vector<Register> registers, Fleet& fleet) {
-    auto first_seen = track_shifts(registers, dir, key, run.deadline, *fleet.fetched_at);
-    auto tracked = track_history(registers, dir, key, run, *fleet.fetched_at, fleet.now);
-    fleet.registers.reserve(registers.size());
+                const std::string& key, std::vector<RegisterStatus> registers, Fleet& fleet) {
+    const bool one_register = fleet.narrowed_from.has_value();
+    auto first_seen =
+        track_shifts(registers, dir, key, run.deadline, *fleet.fetched_at, one_register);
+    auto tracked =
+        track_history(registers, dir, key, run, *fleet.fetched_at, fleet.now, one_register);
     for (std::size_t i = 0; i < registers.size(); ++i)
-        fleet.registers.push_back(assess(std::move(registers[i]), thresholds, fleet.now,
-                                         first_seen[i], std::move(tracked[i])));
+        assess(registers[i], thresholds, fleet.now, first_seen[i], std::move(tracked[i]));
+    fleet.registers = std::move(registers);
 }
 
 // A register list and when it was fetched.
 struct FetchedList {
-    std::vector<Register> registers;
+    std::vector<RegisterStatus> registers;  // not assessed yet
     TimePoint fetched_at;
     std::size_t upstream_requests = 0;         // sent by this run to get it (0: from the cache)
     std::optional<std::size_t> narrowed_from;  // as Fleet::narrowed_from
@@ -259,7 +375,7 @@ std::optional<FetchedList> cached_one(const RunContext& run, const RegisterListC
         try {
             Register r = parse_register_element(*one->register_json);
             if (r.serial_number != run.only_serial) return std::nullopt;
-            list.registers.push_back(std::move(r));
+            list.registers.push_back(unassessed(std::move(r)));
         } catch (const ProtocolError& e) {
             run.log(1, std::string("ignoring corrupt register list cache: ") + e.what());
             return std::nullopt;
@@ -288,8 +404,8 @@ std::optional<FetchedList> last_good_list(const RunContext& run, const RegisterL
     auto cached = cache.load(now, any_age);
     if (!cached) return std::nullopt;
     try {
-        return FetchedList{parse_register_list(cached->registers_json), cached->fetched_at, 0,
-                           std::nullopt};
+        return FetchedList{statuses_of(cached->registers_json, cached->count), cached->fetched_at,
+                           0, std::nullopt};
     } catch (const ProtocolError& e) {
         run.log(1, std::string("ignoring corrupt register list cache: ") + e.what());
         return std::nullopt;
@@ -451,11 +567,12 @@ RegisterStatus load_register(const RunContext& run, const Thresholds& thresholds
     CurlTransport http(http_options(run));
     TokenCache tokens(dir, key);
     AtolClient client(http, client_options(run.config), &tokens, run.clock);
-    Register r = client.get_register(serial, run.deadline);
+    std::vector<RegisterStatus> one{unassessed(client.get_register(serial, run.deadline))};
     const TimePoint now = run.clock.now();
-    auto first_seen = track_shifts({r}, dir, key, run.deadline, now);
-    auto tracked = track_history({r}, dir, key, run, now, now);
-    return assess(std::move(r), thresholds, now, first_seen.front(), std::move(tracked.front()));
+    auto first_seen = track_shifts(one, dir, key, run.deadline, now, true);
+    auto tracked = track_history(one, dir, key, run, now, now, true);
+    assess(one.front(), thresholds, now, first_seen.front(), std::move(tracked.front()));
+    return std::move(one.front());
 }
 
 SelectionFilter::SelectionFilter(const Selection& selection)

@@ -4,21 +4,19 @@
 // so the cache stays bounded (docs/forecast.md, "Size and cost"). When the ФН serial
 // changes the history restarts, and the replacement is kept until a run shows it once.
 //
-// FnHistoryStore is the only code that knows how the histories are kept on disk: a per-register
-// store (an index, records) can replace it behind the same load/store.
+// FnHistoryStore is the only code that knows how the histories are kept on disk.
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/cache.hpp"
 #include "common/clock.hpp"
 #include "common/forecast.hpp"
 #include "common/register.hpp"
 
 namespace kkt {
-
-class CacheDir;
 
 struct FnReplacement {
     std::string old_serial;
@@ -65,19 +63,24 @@ std::string replacement_note(const FnReplacement& replacement);
 using FnHistories = std::map<std::string, FnHistory, std::less<>>;
 bool forget_stale(FnHistories& histories, TimePoint now);
 
-// The histories of one (base URL, login) in the cache dir: "history-KEY.json", written
-// atomically; a missing, corrupt or foreign file reads as no history. The caller holds the
-// lock "history-KEY.lock" around load and store.
+// The histories of one (base URL, login) in the cache dir: "history-KEY.json" with its index
+// and recent records (common/register_records.hpp), so that one register's history is read and
+// written without the others'; a missing, corrupt or foreign file reads as no history. The
+// caller holds the lock lock_name() around a read and the write that follows it.
 class FnHistoryStore {
   public:
     FnHistoryStore(const CacheDir& dir, const std::string& key);
     FnHistories load() const;
     void store(const FnHistories& histories) const;
+    // Register `serial`'s history alone; nullopt when it cannot be read alone: load() then.
+    std::optional<OneRecord<FnHistory>> load_one(std::string_view serial) const;
+    // Stores register `serial`'s history alone; false when it cannot: load(), change, store().
+    bool store_one(std::string_view serial, const FnHistory& history) const;
     const std::string& lock_name() const { return lock_; }
 
   private:
     const CacheDir& dir_;
-    std::string file_;
+    std::string stem_;
     std::string lock_;
 };
 

@@ -1,11 +1,14 @@
-// The ФН histories on disk: one JSON object, register serial -> {"fn", "samples", "replaced"},
-// mapped with tag_invoke. A file that does not map (corrupt, truncated, another version) reads
-// as no history and is replaced by the next store, as every cache file (cache_stores.cpp).
+// The ФН histories on disk: per-register records (common/register_records.hpp), register
+// serial -> {"fn", "samples", "replaced"}, mapped with tag_invoke. A file that does not map
+// (corrupt, truncated, another version) reads as no history and is replaced by the next store,
+// as every cache file (cache_stores.cpp).
 #include <boost/json.hpp>
+#include <exception>
 #include <stdexcept>
 
 #include "common/cache.hpp"
 #include "common/fn_history.hpp"
+#include "common/register_records.hpp"
 
 namespace kkt {
 
@@ -48,42 +51,30 @@ FnHistory tag_invoke(json::value_to_tag<FnHistory>, const json::value& in) {
 }
 
 FnHistoryStore::FnHistoryStore(const CacheDir& dir, const std::string& key)
-    : dir_(dir), file_("history-" + key + ".json"), lock_("history-" + key + ".lock") {}
+    : dir_(dir), stem_("history-" + key), lock_("history-" + key + ".lock") {}
 
 FnHistories FnHistoryStore::load() const {
-    auto content = dir_.read(file_);
-    if (!content) return {};
-    // An arena: 100,000 histories are 100,000 small values, freed at once.
-    json::monotonic_resource arena;
-    boost::system::error_code error;
-    const json::value value = json::parse(*content, error, &arena);
-    content.reset();
-    if (error) return {};
-    try {
-        const json::object& file = value.as_object();
-        if (json::value_to<int>(file.at("version")) != history_format) return {};
-        FnHistories histories;
-        for (const auto& [serial, history] : file.at("registers").as_object())
-            histories.emplace(std::string(serial), json::value_to<FnHistory>(history));
-        return histories;
-    } catch (const std::exception&) {
-        return {};
-    }
+    FnHistories histories;
+    const bool loaded =
+        RegisterRecords(dir_, stem_, history_format)
+            .load_all([&histories](std::string_view serial, const json::value& record) {
+                histories.insert_or_assign(std::string(serial), json::value_to<FnHistory>(record));
+            });
+    if (!loaded) return {};
+    return histories;
 }
 
 void FnHistoryStore::store(const FnHistories& histories) const {
-    // Written a register at a time: a DOM of the whole file would double its memory.
-    std::string text = "{\"version\":" + std::to_string(history_format) + ",\"registers\":{";
-    bool first = true;
-    for (const auto& [serial, history] : histories) {
-        if (!first) text += ',';
-        first = false;
-        text += json::serialize(json::string(serial));
-        text += ':';
-        text += json::serialize(json::value_from(history));
-    }
-    text += "}}";
-    dir_.write_atomic(file_, text);
+    RegisterRecords(dir_, stem_, history_format).store_map(histories);
+}
+
+std::optional<OneRecord<FnHistory>> FnHistoryStore::load_one(std::string_view serial) const {
+    return RegisterRecords(dir_, stem_, history_format).load_one_as<FnHistory>(serial);
+}
+
+bool FnHistoryStore::store_one(std::string_view serial, const FnHistory& history) const {
+    const json::value record = json::value_from(history);
+    return RegisterRecords(dir_, stem_, history_format).store_one(serial, &record);
 }
 
 }  // namespace kkt

@@ -57,11 +57,26 @@ const MetricInfo& metric_info(Metric m);
 std::optional<Metric> metric_from_name(std::string_view name);
 
 // The values of one register at one moment; nullopt = unknown.
+// A value and a bit saying it is known, rather than an array of optionals: half the size, for a
+// fleet of 100,000 registers holds one per register.
 struct Metrics {
-    std::array<std::optional<double>, metric_count> values{};
-    std::optional<double> get(Metric m) const { return values[static_cast<std::size_t>(m)]; }
-    void set(Metric m, std::optional<double> v) { values[static_cast<std::size_t>(m)] = v; }
+    std::optional<double> get(Metric m) const {
+        if ((known_ & bit(m)) == 0) return std::nullopt;
+        return values_[static_cast<std::size_t>(m)];
+    }
+    void set(Metric m, std::optional<double> v) {
+        values_[static_cast<std::size_t>(m)] = v.value_or(0);
+        known_ = v ? known_ | bit(m) : known_ & ~bit(m);
+    }
+
+  private:
+    static constexpr std::uint16_t bit(Metric m) {
+        return static_cast<std::uint16_t>(1U << static_cast<unsigned>(m));
+    }
+    std::array<double, metric_count> values_{};
+    std::uint16_t known_ = 0;  // bit m: metric m is known
 };
+static_assert(metric_count <= 16, "Metrics holds one bit per metric");
 
 // How long the register's current shift has been open, as far as we know. The caller looks
 // this up in the shift state cache (see cache.hpp): `first_seen_open` is when a run first saw

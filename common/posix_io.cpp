@@ -108,6 +108,16 @@ bool stale_temp(int dir_fd, const char* entry) {
 
 void replace_file(int dir_fd, std::string_view name, std::initializer_list<std::string_view> parts,
                   mode_t mode, const std::string& display) {
+    const auto write_parts = [parts](int fd) {
+        for (std::string_view part : parts)
+            if (!write_all(fd, part)) return false;
+        return true;
+    };
+    replace_file(dir_fd, name, write_parts, mode, display);
+}
+
+void replace_file(int dir_fd, std::string_view name, const ContentWriter& write_content,
+                  mode_t mode, const std::string& display) {
     const std::string file(name);
     const std::string temp = temp_name(name);
     auto fail = [&](const char* step, int error) {
@@ -121,9 +131,7 @@ void replace_file(int dir_fd, std::string_view name, std::initializer_list<std::
     }
     // The umask may have taken bits from `mode`; an explicit chmod restores them.
     if (::fchmod(fd.get(), mode) != 0) fail("chmod", errno);
-    for (std::string_view part : parts) {
-        if (!write_all(fd.get(), part)) fail("write", errno);
-    }
+    if (!write_content(fd.get())) fail("write", errno);
     if (::fsync(fd.get()) != 0) fail("fsync", errno);
     if (const int error = fd.close(); error != 0) fail("close", error);
     // rename replaces whatever is at `name`, a symlink included, without following it.
@@ -132,6 +140,11 @@ void replace_file(int dir_fd, std::string_view name, std::initializer_list<std::
 }
 
 void replace_file(const std::string& path, std::string_view content, mode_t mode) {
+    replace_file(
+        path, [content](int fd) { return write_all(fd, content); }, mode);
+}
+
+void replace_file(const std::string& path, const ContentWriter& write_content, mode_t mode) {
     const std::filesystem::path target(path);
     if (target.filename().empty()) throw Error("cannot write " + path + ": not a file name");
     const std::filesystem::path parent = target.parent_path();
@@ -140,7 +153,7 @@ void replace_file(const std::string& path, std::string_view content, mode_t mode
     if (!dir.valid()) {
         throw Error("cannot write " + path + " (open the directory): " + errno_text(errno));
     }
-    replace_file(dir.get(), target.filename().string(), {content}, mode, path);
+    replace_file(dir.get(), target.filename().string(), write_content, mode, path);
 }
 
 void remove_stale_temps(int dir_fd) {

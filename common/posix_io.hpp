@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -52,8 +53,15 @@ bool write_all(int fd, std::string_view data) noexcept;
 void replace_file(int dir_fd, std::string_view name, std::initializer_list<std::string_view> parts,
                   mode_t mode, const std::string& display);
 
+// The same, the content written to the temporary file's descriptor by `write_content`, which
+// returns false, with errno set, when a write fails.
+using ContentWriter = std::function<bool(int fd)>;
+void replace_file(int dir_fd, std::string_view name, const ContentWriter& write_content,
+                  mode_t mode, const std::string& display);
+
 // The same for a path: its directory (symlinks in the path followed) is opened first.
 void replace_file(const std::string& path, std::string_view content, mode_t mode);
+void replace_file(const std::string& path, const ContentWriter& write_content, mode_t mode);
 
 // Removes, in `dir_fd`, the temporary files of replace_file() whose writer died before its
 // rename (SIGKILL, power loss): ours, of a PID that no longer exists, older than a minute (the

@@ -334,61 +334,56 @@ std::size_t skip_json_space(std::string_view text, std::size_t pos) {
     return pos;
 }
 
-// The list parsed one element at a time into a small reused arena: the DOM of a 100,000-register
-// list (about twice the text) never exists at once, and the arena stays in the CPU cache. Only
-// for a well-formed array of objects; nullopt on anything else, for the whole parse to report.
-std::optional<std::vector<Register>> parse_register_list_by_element(std::string_view text,
-                                                                    std::vector<TextSpan>* spans) {
+}  // namespace
+
+// One element at a time into a small reused arena: the DOM of a 100,000-register list (about
+// twice the text) never exists at once, and the arena stays in the CPU cache.
+bool for_each_register_element(std::string_view text, const std::function<void(Register&&)>& each,
+                               std::vector<TextSpan>* spans) {
     json::parse_options options = api_parse_options();
     // An element sits one level below the array: the same depth limit as the whole parse.
-    if (options.max_depth < 2) return std::nullopt;
+    if (options.max_depth < 2) return false;
     --options.max_depth;
     unsigned char parser_buffer[4096];
     json::parser parser(json::storage_ptr(), options, parser_buffer, sizeof parser_buffer);
     unsigned char element_buffer[16384];
     json::monotonic_resource element_arena(element_buffer, sizeof element_buffer);
 
-    std::vector<Register> registers;
     std::size_t pos = skip_json_space(text, 0);
-    if (pos == text.size() || text[pos] != '[') return std::nullopt;
+    if (pos == text.size() || text[pos] != '[') return false;
     pos = skip_json_space(text, pos + 1);
-    if (pos < text.size() && text[pos] == ']') {
-        pos = skip_json_space(text, pos + 1);
-        return pos == text.size() ? std::optional(std::move(registers)) : std::nullopt;
-    }
-    // Elements average a few hundred bytes: reserve once instead of growing the vector.
-    registers.reserve(text.size() / 512 + 1);
+    if (pos < text.size() && text[pos] == ']') return skip_json_space(text, pos + 1) == text.size();
     for (;;) {
-        if (pos == text.size() || text[pos] != '{') return std::nullopt;
+        if (pos == text.size() || text[pos] != '{') return false;
         json::error_code ec;
         element_arena.release();
         parser.reset(json::storage_ptr(&element_arena));
         const std::size_t start = pos;
         pos += parser.write_some(text.data() + pos, text.size() - pos, ec);
-        if (ec) return std::nullopt;
+        if (ec) return false;
         if (spans) spans->push_back({start, pos - start});
         {
             const json::value element = parser.release();
-            registers.push_back(json::value_to<Register>(element));
+            each(json::value_to<Register>(element));
         }
         pos = skip_json_space(text, pos);
-        if (pos == text.size()) return std::nullopt;
+        if (pos == text.size()) return false;
         if (text[pos] == ']') break;
-        if (text[pos] != ',') return std::nullopt;
+        if (text[pos] != ',') return false;
         pos = skip_json_space(text, pos + 1);
     }
-    pos = skip_json_space(text, pos + 1);
-    if (pos != text.size()) return std::nullopt;
-    return registers;
+    return skip_json_space(text, pos + 1) == text.size();
 }
-
-}  // namespace
 
 std::vector<Register> parse_register_list(std::string_view json_text,
                                           std::vector<TextSpan>* spans) {
     if (spans) spans->clear();
-    if (auto registers = parse_register_list_by_element(json_text, spans))
-        return std::move(*registers);
+    std::vector<Register> registers;
+    // Elements average a few hundred bytes: reserve once instead of growing the vector.
+    registers.reserve(json_text.size() / 512 + 1);
+    if (for_each_register_element(
+            json_text, [&registers](Register&& r) { registers.push_back(std::move(r)); }, spans))
+        return registers;
     if (spans) spans->clear();
     return parse_whole_register_list(json_text);
 }

@@ -9,6 +9,7 @@
 #include <boost/json/fwd.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <span>
@@ -159,6 +160,12 @@ struct TextSpan {
 // (an array the element-by-element parse does not take).
 std::vector<Register> parse_register_list(std::string_view json_text,
                                           std::vector<TextSpan>* spans = nullptr);
+// The same registers handed to `each` one at a time as they are read, not kept: false when the
+// text is not an array of objects that the element-by-element parse takes (`each` may have seen
+// some of its registers then; parse_register_list() reports what is wrong with it).
+bool for_each_register_element(std::string_view json_text,
+                               const std::function<void(Register&&)>& each,
+                               std::vector<TextSpan>* spans = nullptr);
 // Parses one element of such a list (a JSON object). Throws ProtocolError.
 Register parse_register_element(std::string_view json_text);
 // Parses the single-register endpoint's {"data": {...}} (extra keys ignored).

@@ -70,4 +70,18 @@ void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const Regist
     v = std::move(o);
 }
 
+void write_status_array(const std::vector<const RegisterStatus*>& statuses, TextSink& out,
+                        const std::function<void(boost::json::object&)>& amend) {
+    out.write("[");
+    bool first = true;
+    for (const RegisterStatus* status : statuses) {
+        boost::json::value element = boost::json::value_from(*status);
+        if (amend) amend(element.as_object());
+        if (!first) out.write(",");
+        first = false;
+        out.write(to_json_text(element));
+    }
+    out.write("]\n");
+}
+
 }  // namespace kkt

@@ -38,13 +38,6 @@ bool terminal_wants_colour() {
     return !(term && std::string_view(term) == "dumb");
 }
 
-std::string registers_json(const std::vector<const RegisterStatus*>& selected) {
-    boost::json::array out;
-    out.reserve(selected.size());
-    for (const RegisterStatus* s : selected) out.push_back(boost::json::value_from(*s));
-    return to_json_text(out) + "\n";
-}
-
 }  // namespace
 
 po::options_description list_options() {
@@ -64,9 +57,12 @@ int run_list(const Args& args, const po::options_description& options) {
     if (inv.vm.count("json") && inv.vm.count("csv"))
         throw ConfigError("--json and --csv exclude each other");
     Fleet fleet = load_fleet(inv.context(), inv.thresholds);
-    auto selected = worst_first(select(fleet, inv.config.selection));
+    std::vector<std::string> missing;
+    auto selected = worst_first(select(fleet, inv.config.selection, &missing));
     if (inv.vm.count("json")) {
-        write_stdout(registers_json(selected));
+        OutputSpool json;
+        write_status_array(selected, json);
+        write_stdout(json);
         note_test_mode(inv.config);
     } else if (inv.vm.count("csv")) {
         write_stdout(render_csv(selected));
@@ -77,7 +73,11 @@ int run_list(const Args& args, const po::options_description& options) {
         write_stdout(render_table(selected, TableOptions{.colour = terminal_wants_colour()}) +
                      summary_line(selected, fleet.account_size(), notes) + "\n");
     }
-    return exit_ok;
+    // As `get` does for its one serial: the registers found are listed, a --serial the
+    // account lacks is an error, so a script never takes a typo for an empty answer.
+    for (const std::string& serial : missing)
+        std::cerr << "atol-kkt: register " << serial << " not found in the account\n";
+    return missing.empty() ? exit_ok : exit_failure;
 }
 
 int run_get(const Args& args, const po::options_description& options) {

@@ -3,6 +3,8 @@
 // the output is always a valid exposition: a failed read gives atol_kkt_up 0 (and the error on
 // stderr) rather than no file or a stale one, so Prometheus alerts on it.
 #include <chrono>
+#include <optional>
+#include <string>
 
 #include "common/errors.hpp"
 #include "plugin/cli.hpp"
@@ -53,7 +55,8 @@ int run_prometheus(const Args& args, const po::options_description& options) {
                                 .account = inv.vm.count("account-label")
                                                ? inv.vm["account-label"].as<std::string>()
                                                : std::string()};
-    std::string text;
+    OutputSpool exposition;
+    std::optional<std::string> failed;  // the exposition of a failed scrape, instead
     int status = exit_ok;
     try {
         RunContext run = inv.context();
@@ -62,7 +65,7 @@ int run_prometheus(const Args& args, const po::options_description& options) {
         std::vector<std::string> missing;
         const auto selected = select(fleet, inv.config.selection, &missing);
         info.duration_seconds = seconds_since(started);
-        text = prometheus::render_exposition(selected, missing, info);
+        prometheus::write_exposition(selected, missing, info, exposition);
     } catch (...) {
         // The exposition says the read failed (atol_kkt_up 0), so the run still succeeds; only
         // a local problem found while loading (e.g. a cache dir owned by someone else) is the
@@ -71,12 +74,19 @@ int run_prometheus(const Args& args, const po::options_description& options) {
         report(CommandKind::tool, failure);
         if (failure.exit_code == exit_usage) status = exit_usage;
         info.duration_seconds = seconds_since(started);
-        text = prometheus::render_failure(failure.reason, info);
+        failed = prometheus::render_failure(failure.reason, info);
     }
-    if (inv.vm.count("output"))
-        prometheus::write_file_atomically(inv.vm["output"].as<std::string>(), text);
-    else
-        write_stdout(text);
+    if (inv.vm.count("output")) {
+        const std::string path = inv.vm["output"].as<std::string>();
+        if (failed)
+            prometheus::write_file_atomically(path, *failed);
+        else
+            prometheus::write_file_atomically(path, exposition);
+    } else if (failed) {
+        write_stdout(*failed);
+    } else {
+        write_stdout(exposition);
+    }
     return status;
 }
 

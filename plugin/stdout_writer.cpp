@@ -15,4 +15,9 @@ void write_stdout(std::string_view text) {
         throw OutputError("cannot write the output: " + errno_text(errno));
 }
 
+void write_stdout(const OutputSpool& output) {
+    if (!output.copy_to(STDOUT_FILENO))
+        throw OutputError("cannot write the output: " + errno_text(errno));
+}
+
 }  // namespace kkt::plugin

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "common/errors.hpp"
+#include "common/output_spool.hpp"
 
 namespace kkt::plugin {
 
@@ -17,5 +18,7 @@ class OutputError : public Error {
 // Writes all of `text` to stdout (retrying partial and interrupted writes) or throws
 // OutputError naming the reason ("cannot write the output: No space left on device").
 void write_stdout(std::string_view text);
+// The same for a spooled output, copied out whole.
+void write_stdout(const OutputSpool& output);
 
 }  // namespace kkt::plugin

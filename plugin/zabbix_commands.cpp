@@ -146,8 +146,10 @@ int run_zabbix_registers(const Args& args, const po::options_description& option
     Invocation inv = parse_invocation(args, options, stderr_sink());
     no_positional(inv, "registers");
     const Fleet fleet = load_agent_fleet(inv, true);
-    write_stdout(zabbix::registers_output(select(fleet, inv.config.selection),
-                                          zabbix::list_age_seconds(fleet)));
+    OutputSpool json;
+    zabbix::write_registers_output(select(fleet, inv.config.selection),
+                                   zabbix::list_age_seconds(fleet), json);
+    write_stdout(json);
     return exit_ok;
 }
 

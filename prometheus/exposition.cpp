@@ -1,7 +1,9 @@
 #include "prometheus/exposition.hpp"
 
 #include <cmath>
+#include <string_view>
 #include <unordered_set>
+#include <utility>
 
 #include "common/format.hpp"
 
@@ -201,21 +203,32 @@ std::string render_scrape_header(bool up, const ScrapeInfo& info) {
     return out;
 }
 
-std::string render_registers(const std::vector<const RegisterStatus*>& registers,
-                             const std::vector<std::string>& missing, const ScrapeInfo& info) {
+void write_registers(const std::vector<const RegisterStatus*>& registers,
+                     const std::vector<std::string>& missing, const ScrapeInfo& info,
+                     TextSink& sink) {
     std::string out;
+    // `out` goes to the sink whenever it has grown past this: the exposition of an account is
+    // several times the size of its register list, and is never held whole.
+    constexpr std::size_t piece_size = std::size_t{64} << 10;
+    const auto pass_on_when_full = [&out, &sink] {
+        if (out.size() < piece_size) return;
+        sink.write(out);
+        out.clear();
+    };
     // Labels once per register; a repeated label set would be a duplicate series.
     std::vector<std::pair<const RegisterStatus*, std::string>> rows;
-    rows.reserve(registers.size());
-    std::unordered_set<std::string> seen;
+    rows.reserve(registers.size());  // never reallocated: `seen` views the labels in place
+    std::unordered_set<std::string_view> seen;
     for (const RegisterStatus* s : registers) {
-        std::string labels = labels_of(s->reg, info.account);
-        if (!seen.insert(labels).second) {
-            out += comment("left out a register with the same labels as another: " + labels);
-            continue;
+        rows.emplace_back(s, labels_of(s->reg, info.account));
+        if (!seen.insert(rows.back().second).second) {
+            out += comment("left out a register with the same labels as another: " +
+                           rows.back().second);
+            rows.pop_back();
+            pass_on_when_full();
         }
-        rows.emplace_back(s, std::move(labels));
     }
+    seen = {};
 
     family_header(out, "atol_kkt_registers",
                   "Registers selected (by --serial, --group, --inn, "
@@ -229,20 +242,43 @@ std::string render_registers(const std::vector<const RegisterStatus*>& registers
     }
     family_header(out, "atol_kkt_state",
                   "Register state by the thresholds: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN");
-    for (const auto& [s, labels] : rows)
+    for (const auto& [s, labels] : rows) {
         sample(out, "atol_kkt_state", labels, static_cast<double>(s->evaluation.state));
+        pass_on_when_full();
+    }
     for (const Family& f : metric_families()) {
         family_header(out, f.name, f.help);
-        for (const auto& [s, labels] : rows)
-            if (auto value = s->metrics.get(f.metric))
+        for (const auto& [s, labels] : rows) {
+            if (auto value = s->metrics.get(f.metric)) {
                 sample(out, f.name, labels, exported(f, *value));
+                pass_on_when_full();
+            }
+        }
     }
+    sink.write(out);
+}
+
+std::string render_registers(const std::vector<const RegisterStatus*>& registers,
+                             const std::vector<std::string>& missing, const ScrapeInfo& info) {
+    std::string out;
+    StringSink sink(out);
+    write_registers(registers, missing, info, sink);
     return out;
+}
+
+void write_exposition(const std::vector<const RegisterStatus*>& registers,
+                      const std::vector<std::string>& missing, const ScrapeInfo& info,
+                      TextSink& sink) {
+    sink.write(render_scrape_header(true, info));
+    write_registers(registers, missing, info, sink);
 }
 
 std::string render_exposition(const std::vector<const RegisterStatus*>& registers,
                               const std::vector<std::string>& missing, const ScrapeInfo& info) {
-    return render_scrape_header(true, info) + render_registers(registers, missing, info);
+    std::string out;
+    StringSink sink(out);
+    write_exposition(registers, missing, info, sink);
+    return out;
 }
 
 std::string render_failure(std::string_view error, const ScrapeInfo& info) {

@@ -10,6 +10,7 @@
 
 #include "common/fleet.hpp"
 #include "common/metrics.hpp"
+#include "common/output_spool.hpp"
 
 namespace kkt::prometheus {
 
@@ -39,6 +40,11 @@ struct ScrapeInfo {
 // Prometheus would reject the duplicate series.
 std::string render_exposition(const std::vector<const RegisterStatus*>& registers,
                               const std::vector<std::string>& missing, const ScrapeInfo& info);
+// The same text written into `sink` piece by piece (for 100,000 registers it is about four
+// times the size of the register list: the `prometheus` command spools it).
+void write_exposition(const std::vector<const RegisterStatus*>& registers,
+                      const std::vector<std::string>& missing, const ScrapeInfo& info,
+                      TextSink& sink);
 
 // The parts of render_exposition(), for a caller that keeps the registers' part of a read and
 // renders the rest per scrape (the exporter): the run's families (atol_kkt_up, the duration,
@@ -48,6 +54,10 @@ std::string render_scrape_header(bool up, const ScrapeInfo& info);
 // one family per metric); the account of `info` labels them.
 std::string render_registers(const std::vector<const RegisterStatus*>& registers,
                              const std::vector<std::string>& missing, const ScrapeInfo& info);
+// ... the same written into `sink` piece by piece.
+void write_registers(const std::vector<const RegisterStatus*>& registers,
+                     const std::vector<std::string>& missing, const ScrapeInfo& info,
+                     TextSink& sink);
 
 // A failed scrape: atol_kkt_up 0, the duration, and `error` as a comment line.
 std::string render_failure(std::string_view error, const ScrapeInfo& info);

@@ -8,4 +8,9 @@ void write_file_atomically(const std::string& path, std::string_view content, mo
     replace_file(path, content, mode);
 }
 
+void write_file_atomically(const std::string& path, const OutputSpool& content, mode_t mode) {
+    replace_file(
+        path, [&content](int fd) { return content.copy_to(fd); }, mode);
+}
+
 }  // namespace kkt::prometheus

@@ -1,6 +1,7 @@
 #include "zabbix/lld.hpp"
 
 #include <boost/json.hpp>
+#include <functional>
 
 #include "common/status_json.hpp"
 #include "zabbix/item_value.hpp"
@@ -24,10 +25,9 @@ boost::json::array discovery_json(const std::vector<const RegisterStatus*>& regi
 
 namespace {
 
-boost::json::value register_element(const RegisterStatus& status, std::int64_t list_age) {
-    boost::json::value element = boost::json::value_from(status);
-    element.as_object()[list_age_key] = list_age;
-    return element;
+// The status object of a register becomes its element: list_age_key after its own keys.
+std::function<void(boost::json::object&)> adding_list_age(std::int64_t list_age) {
+    return [list_age](boost::json::object& element) { element[list_age_key] = list_age; };
 }
 
 }  // namespace
@@ -36,8 +36,12 @@ boost::json::array registers_json(const std::vector<const RegisterStatus*>& regi
                                   std::int64_t list_age) {
     boost::json::array out;
     out.reserve(registers.size());
-    for (const RegisterStatus* status : registers)
-        out.push_back(register_element(*status, list_age));
+    const auto add_list_age = adding_list_age(list_age);
+    for (const RegisterStatus* status : registers) {
+        boost::json::value element = boost::json::value_from(*status);
+        add_list_age(element.as_object());
+        out.push_back(std::move(element));
+    }
     return out;
 }
 
@@ -52,17 +56,9 @@ std::string to_output(const boost::json::array& document) {
     return text;
 }
 
-// The same text as to_output(registers_json(registers, list_age)) without holding every
-// element's DOM at once (it is several times the size of the text).
-std::string registers_output(const std::vector<const RegisterStatus*>& registers,
-                             std::int64_t list_age) {
-    std::string text = "[";
-    for (const RegisterStatus* status : registers) {
-        if (text.size() > 1) text += ',';
-        text += to_json_text(register_element(*status, list_age));
-    }
-    text += "]\n";
-    return text;
+void write_registers_output(const std::vector<const RegisterStatus*>& registers,
+                            std::int64_t list_age, TextSink& out) {
+    write_status_array(registers, out, adding_list_age(list_age));
 }
 
 }  // namespace kkt::zabbix

@@ -1,7 +1,7 @@
 #pragma once
 // The JSON a Zabbix master item and low-level discovery read: the discovery array of LLD
-// macros and the array of register elements (status_json), built whole in memory so a run
-// never prints half a document.
+// macros and the array of register elements (status_json), complete before a run prints them
+// (in an OutputSpool for the registers) so that it never prints half a document.
 #include <boost/json/array.hpp>
 #include <cstdint>
 #include <string>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/fleet.hpp"
+#include "common/output_spool.hpp"
 #include "common/register.hpp"
 
 namespace kkt::zabbix {
@@ -41,8 +42,8 @@ boost::json::array registers_json(const std::vector<const RegisterStatus*>& regi
 
 // Compact JSON text plus a newline: what the commands print.
 std::string to_output(const boost::json::array& document);
-// to_output(registers_json(registers, list_age)), built one register at a time.
-std::string registers_output(const std::vector<const RegisterStatus*>& registers,
-                             std::int64_t list_age);
+// to_output(registers_json(registers, list_age)), written into `out` one register at a time.
+void write_registers_output(const std::vector<const RegisterStatus*>& registers,
+                            std::int64_t list_age, TextSink& out);
 
 }  // namespace kkt::zabbix

@@ -225,12 +225,14 @@ TEST(ExporterHttp, StatusPageHealthAndReadiness) {
 TEST(ExporterHttp, SigtermAnswersTheRequestUnderWayThenExitsZero) {
     Emulator emulator{{"--registers", "15", "--latency", "1500"}};
     TempDir home;
-    ExporterProcess exporter({"--timeout", "20"}, atol_kkt_env(emulator, home));
+    // -vvv: it logs each request as it takes it in, so SIGTERM comes once the scrape is under
+    // way, however slowly a loaded machine starts the request.
+    ExporterProcess exporter({"--timeout", "20", "-vvv"}, atol_kkt_env(emulator, home));
     // No scrape timeout header: it waits for the read (1.5 s per request to the emulator).
     auto in_flight = std::async(std::launch::async, [&] {
         return http_get(exporter.url() + "/metrics", {.timeout = 30s});
     });
-    std::this_thread::sleep_for(500ms);
+    ASSERT_TRUE(exporter.wait_for_log("GET /metrics", 10s)) << exporter.log();
     exporter.signal(SIGTERM);
     ASSERT_TRUE(exporter.wait_for_log("stopping", 5s));
     std::this_thread::sleep_for(200ms);

@@ -197,6 +197,26 @@ TEST_F(ListGet, GetUnknownSerialFailsWithAClearMessage) {
     EXPECT_NE(got.err.find("register 99999999999999 not found"), std::string::npos) << got.err;
 }
 
+TEST_F(ListGet, ListWithAnAbsentSerialListsTheOthersAndFails) {
+    auto list = atol_kkt(emulator, home, {"list", "--json"}, env);
+    ASSERT_EQ(list.exit_code, 0) << list.err;
+    const std::string present(parse_array(list.out).at(0).at("serial_number").as_string());
+
+    // The table (no option), JSON and CSV.
+    for (const std::string format : {"", "--json", "--csv"}) {
+        SCOPED_TRACE(format);
+        std::vector<std::string> args{"list", "--serial", present, "--serial", "99999999999999"};
+        if (!format.empty()) args.push_back(format);
+        auto got = atol_kkt(emulator, home, args, env);
+        EXPECT_EQ(got.exit_code, 1);
+        EXPECT_NE(got.out.find(present), std::string::npos) << got.out;
+        EXPECT_EQ(got.out.find("99999999999999"), std::string::npos) << got.out;
+        EXPECT_NE(got.err.find("atol-kkt: register 99999999999999 not found in the account"),
+                  std::string::npos)
+            << got.err;
+    }
+}
+
 TEST_F(ListGet, SecondRunIsServedFromTheListCache) {
     ASSERT_EQ(atol_kkt(emulator, home, {"list", "--json"}, env).exit_code, 0);
     auto before = emulator.stats();

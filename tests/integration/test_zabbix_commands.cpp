@@ -128,6 +128,31 @@ TEST_F(ZabbixCommands, RegistersJsonEqualsListJsonInApiOrderPlusTheListAge) {
     EXPECT_EQ(registers.out.find("E1"), std::string::npos);
 }
 
+// The master item of a register's own host (atol.kkt.register[<profile>,<serial>],
+// zabbix/template_atol_kkt_hosts.yaml): that register's element of the account's JSON, from the
+// cached list without asking the API again; a serial not in the account is an empty array (its
+// host's items keep their last values until discovery removes it).
+TEST_F(ZabbixCommands, RegistersOfOneSerialIsThatElementFromTheCache) {
+    auto all = zabbix({"registers"});
+    ASSERT_EQ(all.exit_code, 0) << all.err;
+    json::array every = parse_array(all.out);
+    ASSERT_GE(every.size(), 31u);
+    emulator.reset_stats();
+    for (std::size_t i : {0u, 17u, 30u}) {
+        const std::string serial(every[i].at("serial_number").as_string());
+        auto one = zabbix({"registers", "--serial", serial});
+        ASSERT_EQ(one.exit_code, 0) << one.err;
+        EXPECT_EQ(one.err, "");
+        json::array only = parse_array(one.out);
+        ASSERT_EQ(only.size(), 1u) << serial;
+        EXPECT_TRUE(same_json(only[0], every[i])) << json::serialize(only[0]);
+    }
+    auto missing = zabbix({"registers", "--serial", "99999999999999"});
+    EXPECT_EQ(missing.exit_code, 0) << missing.err;
+    EXPECT_EQ(parse_array(missing.out).size(), 0u);
+    EXPECT_EQ(emulator.stats().at("requests").as_int64(), 0);
+}
+
 TEST_F(ZabbixCommands, GetEqualsTheRegistersJsonForEveryKeyOfSeveralRegisters) {
     auto registers = zabbix({"registers"});
     ASSERT_EQ(registers.exit_code, 0) << registers.err;

@@ -164,6 +164,33 @@ TEST_F(AtolClientTest, HonouredPagingReadsEveryPageUntilAnEmptyOne) {
     EXPECT_EQ(client.stats().requests, 5u);
 }
 
+// The sink gets each register once, page by page, as the API sent it: the elements of the array
+// the other form gathers, in its order.
+TEST_F(AtolClientTest, ASinkTakesEachRegisterAsItsPageArrives) {
+    class Texts final : public RegisterSink {
+      public:
+        void add(const json::value& element) override {
+            EXPECT_TRUE(element.is_object());
+            texts.push_back(json::serialize(element));
+            pages_seen.push_back(pages());
+        }
+        std::function<std::size_t()> pages;
+        std::vector<std::string> texts;
+        std::vector<std::size_t> pages_seen;  // pages received when each register came
+    } sink;
+    http.handler = list_server(fleet(5), Paging::honoured);
+    auto client = make_client(2);
+    sink.pages = [&client] { return client.stats().list_pages; };
+    client.list_registers(deadline, sink);
+    EXPECT_EQ(sink.pages_seen, (std::vector<std::size_t>{1, 1, 2, 2, 3}));
+
+    http.handler = list_server(fleet(5), Paging::honoured);
+    std::vector<std::string> gathered;
+    for (const json::value& element : make_client(2).list_registers(deadline))
+        gathered.push_back(json::serialize(element));
+    EXPECT_EQ(sink.texts, gathered);
+}
+
 TEST_F(AtolClientTest, ServerCappingBelowLimitAdvancesByItemsReceived) {
     http.handler = list_server(fleet(7), Paging::capped, 3);
     auto client = make_client(10);

@@ -335,15 +335,32 @@ TEST(ShiftStateCache, RoundTrip) {
     std::map<std::string, ShiftSeen> state{{"001", ShiftSeen{412, t0}},
                                            {"002", ShiftSeen{std::nullopt, t0 - 2h}}};
     shifts.store(state);
-    EXPECT_EQ(slurp(tmp.file("c/shifts-k.json")),
-              R"({"001":{"shift":412,"first_seen_open":"2026-11-28T10:00:00Z"},)"
-              R"("002":{"shift":null,"first_seen_open":"2026-11-28T08:00:00Z"}})");
+    // Per-register records (common/register_records.hpp): a random generation ties the file
+    // to its index.
+    const std::string text = slurp(tmp.file("c/shifts-k.json"));
+    const std::string head = R"({"version":1,"generation":")";
+    ASSERT_EQ(text.substr(0, head.size()), head);
+    EXPECT_EQ(text.substr(head.size() + 16),
+              R"(","registers":{"001":{"shift":412,"first_seen_open":"2026-11-28T10:00:00Z"},)"
+              R"("002":{"shift":null,"first_seen_open":"2026-11-28T08:00:00Z"}}})");
     auto loaded = shifts.load();
     ASSERT_EQ(loaded.size(), 2u);
     EXPECT_EQ(loaded["001"].shift_number, 412);
     EXPECT_EQ(loaded["001"].first_seen_open, t0);
     EXPECT_EQ(loaded["002"].shift_number, std::nullopt);
     EXPECT_EQ(loaded["002"].first_seen_open, t0 - 2h);
+}
+
+TEST(ShiftStateCache, TheMapAloneAsWrittenBeforeTheIndexIsStillRead) {
+    TempDir tmp;
+    CacheDir dir(tmp.file("c"));
+    ShiftStateCache shifts(dir, "k");
+    write_raw(tmp.file("c/shifts-k.json"),
+              R"({"001":{"shift":412,"first_seen_open":"2026-11-28T10:00:00Z"}})");
+    EXPECT_EQ(shifts.load().at("001"), (ShiftSeen{412, t0}));
+    // Without an index, one register is not read alone, nor written alone.
+    EXPECT_EQ(shifts.load_one("001"), std::nullopt);
+    EXPECT_FALSE(shifts.store_one("001", ShiftSeen{413, t0}));
 }
 
 TEST(ShiftStateCache, CorruptFileIsIgnoredThenReplaced) {

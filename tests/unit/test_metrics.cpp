@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <set>
 #include <string>
 
@@ -274,6 +276,26 @@ TEST(ComputeMetrics, ForecastsNeedTodaysValues) {
     m = compute_with(r, {10.0, 150.0, 7, 7});
     EXPECT_EQ(m.get(Metric::fn_full_days_left), 10.0);
     EXPECT_EQ(m.get(Metric::fn_replace_days_left), std::nullopt);
+}
+
+// A value set is the value got, whatever it is (0, NaN included); unset or set to nullopt is
+// unknown; each metric on its own.
+TEST(Metrics, KeepEachValueAndWhetherItIsKnown) {
+    kkt::Metrics m;
+    for (const kkt::MetricInfo& info : kkt::all_metrics()) {
+        EXPECT_EQ(m.get(info.id), std::nullopt);
+    }
+    m.set(Metric::fn_usage, 0.0);
+    m.set(Metric::documents_per_day, -2.5);
+    m.set(Metric::network_error, std::numeric_limits<double>::quiet_NaN());
+    EXPECT_EQ(m.get(Metric::fn_usage), 0.0);
+    EXPECT_EQ(m.get(Metric::documents_per_day), -2.5);
+    ASSERT_TRUE(m.get(Metric::network_error).has_value());
+    EXPECT_TRUE(std::isnan(*m.get(Metric::network_error)));
+    EXPECT_EQ(m.get(Metric::fn_days_left), std::nullopt);
+    m.set(Metric::fn_usage, std::nullopt);
+    EXPECT_EQ(m.get(Metric::fn_usage), std::nullopt);
+    EXPECT_EQ(m.get(Metric::documents_per_day), -2.5);
 }
 
 }  // namespace

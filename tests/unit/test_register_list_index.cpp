@@ -9,27 +9,23 @@
 #include "common/cache.hpp"
 #include "common/register.hpp"
 #include "shared/temp_dir.hpp"
+#include "unit/numbered_serials.hpp"
 
 namespace kkt {
 namespace {
 
 using namespace std::chrono_literals;
 using TempDir = testing::ScratchDir;
+using testing::numbered_serial;
 
 const TimePoint t0 = std::chrono::sys_days{std::chrono::November / 28 / 2026} + 10h;
-
-std::string serial_of(std::size_t i) {
-    char text[16];
-    std::snprintf(text, sizeof text, "%014zu", 106710186412 + 13 * i);
-    return text;
-}
 
 // `registers` elements of one size, as the cache stores a list, with their serials.
 CachedList list_of(std::size_t registers) {
     std::string text = "[";
     for (std::size_t i = 0; i < registers; ++i) {
         if (i > 0) text += ",";
-        text += R"({"serialNumber":")" + serial_of(i) + R"(","unsentDocs":)" +
+        text += R"({"serialNumber":")" + numbered_serial(i) + R"(","unsentDocs":)" +
                 std::to_string(i % 10) + R"(,"groupCode":"shop-example-ru_1207"})";
     }
     return CachedList{t0, text + "]", registers};
@@ -62,13 +58,14 @@ TEST(RegisterListIndex, OneRegisterReadsTheSameFewBytesOfASmallAndALargeList) {
         const CachedList list = list_of(size);
         store_with_index(cache, list);
         for (const std::size_t i : {std::size_t{0}, size / 2, size - 1}) {
-            const auto one = cache.load_one(t0 + 1s, 60s, serial_of(i));
+            const auto one = cache.load_one(t0 + 1s, 60s, numbered_serial(i));
             ASSERT_TRUE(one.has_value()) << size;
             EXPECT_EQ(one->fetched_at, t0);
             EXPECT_EQ(one->count, size);
             ASSERT_TRUE(one->register_json.has_value());
             EXPECT_EQ(*one->register_json, element_of(list, i));
-            EXPECT_EQ(parse_register_element(*one->register_json).serial_number, serial_of(i));
+            EXPECT_EQ(parse_register_element(*one->register_json).serial_number,
+                      numbered_serial(i));
             bytes_read.push_back(one->list_bytes_read);
         }
         // A serial the list lacks: said so, from the index alone.
@@ -93,12 +90,12 @@ TEST(RegisterListIndex, IsNeverUsedWithAnotherList) {
     const RegisterListCache cache(dir, "k");
     const CachedList first = list_of(10);
     store_with_index(cache, first);
-    ASSERT_TRUE(cache.load_one(t0, 60s, serial_of(3)).has_value());
+    ASSERT_TRUE(cache.load_one(t0, 60s, numbered_serial(3)).has_value());
 
     // A newer list, stored before its index: the old index does not serve it.
     const CachedList second = list_of(12);
     const std::string generation = cache.store(second);
-    EXPECT_EQ(cache.load_one(t0, 60s, serial_of(3)), std::nullopt);
+    EXPECT_EQ(cache.load_one(t0, 60s, numbered_serial(3)), std::nullopt);
     EXPECT_TRUE(cache.load(t0, 60s).has_value());  // the list itself is fine
     // An index written for another generation does not either, even of the same size.
     {
@@ -108,10 +105,10 @@ TEST(RegisterListIndex, IsNeverUsedWithAnotherList) {
         for (std::size_t i = 0; i < registers.size(); ++i)
             elements.push_back({*registers[i].serial_number, spans[i].offset, spans[i].length});
         cache.store_index("0000000000000000", second, elements);
-        EXPECT_EQ(cache.load_one(t0, 60s, serial_of(3)), std::nullopt);
+        EXPECT_EQ(cache.load_one(t0, 60s, numbered_serial(3)), std::nullopt);
         cache.store_index(generation, second, elements);
     }
-    const auto one = cache.load_one(t0, 60s, serial_of(11));
+    const auto one = cache.load_one(t0, 60s, numbered_serial(11));
     ASSERT_TRUE(one.has_value());
     EXPECT_EQ(*one->register_json, element_of(second, 11));
 }
@@ -121,23 +118,23 @@ TEST(RegisterListIndex, FollowsTheListsFreshnessAndRefusesDamage) {
     const CacheDir dir(tmp.file("c"));
     const RegisterListCache cache(dir, "k");
     store_with_index(cache, list_of(20));
-    EXPECT_TRUE(cache.load_one(t0 + 59s, 60s, serial_of(1)).has_value());
-    EXPECT_EQ(cache.load_one(t0 + 60s, 60s, serial_of(1)), std::nullopt);  // stale
-    EXPECT_EQ(cache.load_one(t0, 0s, serial_of(1)), std::nullopt);         // ttl 0: off
-    EXPECT_EQ(cache.load_one(t0 - 61s, 60s, serial_of(1)), std::nullopt);  // from the future
+    EXPECT_TRUE(cache.load_one(t0 + 59s, 60s, numbered_serial(1)).has_value());
+    EXPECT_EQ(cache.load_one(t0 + 60s, 60s, numbered_serial(1)), std::nullopt);  // stale
+    EXPECT_EQ(cache.load_one(t0, 0s, numbered_serial(1)), std::nullopt);         // ttl 0: off
+    EXPECT_EQ(cache.load_one(t0 - 61s, 60s, numbered_serial(1)), std::nullopt);  // from the future
 
     // A truncated index, then a list cut short: nullopt (the caller reads the whole list).
     const std::string index_path = tmp.file("c/registers-k.index");
     std::filesystem::resize_file(index_path, std::filesystem::file_size(index_path) - 1);
-    EXPECT_EQ(cache.load_one(t0, 60s, serial_of(1)), std::nullopt);
+    EXPECT_EQ(cache.load_one(t0, 60s, numbered_serial(1)), std::nullopt);
     store_with_index(cache, list_of(20));
     const std::string list_path = tmp.file("c/registers-k.json");
     std::filesystem::resize_file(list_path, std::filesystem::file_size(list_path) - 1);
-    EXPECT_EQ(cache.load_one(t0, 60s, serial_of(1)), std::nullopt);
+    EXPECT_EQ(cache.load_one(t0, 60s, numbered_serial(1)), std::nullopt);
     // A missing index.
     store_with_index(cache, list_of(20));
     std::filesystem::remove(index_path);
-    EXPECT_EQ(cache.load_one(t0, 60s, serial_of(1)), std::nullopt);
+    EXPECT_EQ(cache.load_one(t0, 60s, numbered_serial(1)), std::nullopt);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "common/state.hpp"
 #include "common/status_json.hpp"
 #include "shared/same_json.hpp"
+#include "shared/spooled_text.hpp"
 #include "zabbix/item_value.hpp"
 #include "zabbix/lld.hpp"
 
@@ -22,6 +23,7 @@ namespace {
 using namespace std::chrono_literals;
 namespace json = boost::json;
 using kkt::testing::same_json;
+using kkt::testing::spooled_text;
 
 // 2026-11-28 12:00:00 UTC.
 const TimePoint now = std::chrono::sys_days{std::chrono::year{2026} / 11 / 28} + 12h;
@@ -160,7 +162,15 @@ TEST(ZabbixRegisters, EachElementIsTheStatusJsonWithPlainNumbersAndNullForUnknow
 
     const std::string text = to_output(registers);
     EXPECT_TRUE(same_json(json::parse(text), registers)) << text;
-    EXPECT_EQ(registers_output(pointers(fleet), 95), text);  // the streamed form is the same text
+    // The streamed form is the same text, held in memory or spooled through a file.
+    std::string streamed;
+    StringSink sink(streamed);
+    write_registers_output(pointers(fleet), 95, sink);
+    EXPECT_EQ(streamed, text);
+    OutputSpool spool(/*memory_limit=*/100);
+    write_registers_output(pointers(fleet), 95, spool);
+    EXPECT_TRUE(spool.spilled());
+    EXPECT_EQ(spooled_text(spool), text);
     EXPECT_EQ(to_output(json::array{}), "[]\n");
     EXPECT_NE(text.find(R"("fiscal_storage_percentage_use":37.5,)"), std::string::npos) << text;
     EXPECT_NE(text.find(R"("fn_days_left":2.4,)"), std::string::npos) << text;
@@ -174,6 +184,26 @@ TEST(ZabbixRegisters, EachElementIsTheStatusJsonWithPlainNumbersAndNullForUnknow
     EXPECT_EQ(unknown.at("state"), "WARNING");  // network error 2; unknown is less severe
     EXPECT_EQ(unknown.at("unknown_fields"),
               json::parse(R"(["fiscalStorageExpiration","fiscalStorageINN"])"));
+}
+
+// `list --json` writes the statuses element by element (write_status_array): the text is the
+// compact JSON of the array of their objects, as it was when the array was built whole.
+TEST(StatusArray, StreamedTextIsTheWholeArraysText) {
+    std::vector<RegisterStatus> fleet;
+    for (int i = 0; i < 50; ++i)
+        fleet.push_back(i % 3 == 0 ? partly_unknown() : assessed(full_register()));
+    json::array whole;
+    for (const RegisterStatus& s : fleet) whole.push_back(json::value_from(s));
+    const std::string expected = to_json_text(whole) + "\n";
+    OutputSpool spool(/*memory_limit=*/4096);
+    write_status_array(pointers(fleet), spool);
+    EXPECT_TRUE(spool.spilled());
+    EXPECT_EQ(spooled_text(spool), expected);
+
+    std::string none;
+    StringSink empty(none);
+    write_status_array({}, empty);
+    EXPECT_EQ(none, "[]\n");
 }
 
 TEST(ZabbixRegisters, KeyOrderIsFixedAndEveryMetricIsThere) {

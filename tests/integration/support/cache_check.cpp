@@ -98,10 +98,14 @@ std::string check_index(const std::string& text) {
     return "";
 }
 
+// {"version":1,"generation":G,"registers":{SERIAL:{"shift":…,"first_seen_open":…}}}
+// (common/register_records.hpp).
 std::string check_shifts(const std::string& text) {
     auto value = parse(text);
     if (!value || !value->is_object()) return "not a JSON object";
-    for (const auto& [serial, seen] : value->get_object()) {
+    const auto* registers = value->get_object().if_contains("registers");
+    if (!registers || !registers->is_object()) return "lacks registers";
+    for (const auto& [serial, seen] : registers->get_object()) {
         if (!seen.is_object() || !is_iso_string(seen.get_object().if_contains("first_seen_open")))
             return "entry " + std::string(serial) + " is malformed";
     }
@@ -134,6 +138,23 @@ std::string check_history(const std::string& text) {
             start = end + 1;
         }
     }
+    return "";
+}
+
+// The records of the shift state or ФН history written one register at a time since its
+// whole map (common/register_records.hpp): small, of a generation, a record or null each.
+std::string check_recent(const std::string& text) {
+    if (text.size() > 64 * 1024) return "larger than its bound";
+    auto value = parse(text);
+    if (!value || !value->is_object()) return "not a JSON object";
+    const auto& o = value->get_object();
+    const auto* generation = o.if_contains("generation");
+    const auto* registers = o.if_contains("registers");
+    if (!generation || !generation->is_string() || !registers || !registers->is_object())
+        return "lacks generation/registers";
+    for (const auto& [serial, record] : registers->get_object())
+        if (!record.is_object() && !record.is_null())
+            return "entry " + std::string(serial) + " is malformed";
     return "";
 }
 
@@ -195,7 +216,9 @@ CacheInspection inspect_cache(const std::string& dir) {
         } else if (starts_with(name, "registers-") && ends_with(name, ".json")) {
             ++result.list_files;
             problem = check_list(text);
-        } else if (starts_with(name, "registers-") && ends_with(name, ".index")) {
+        } else if ((starts_with(name, "registers-") || starts_with(name, "shifts-") ||
+                    starts_with(name, "history-")) &&
+                   ends_with(name, ".index")) {
             ++result.index_files;
             problem = check_index(text);
         } else if (starts_with(name, "shifts-") && ends_with(name, ".json")) {
@@ -204,6 +227,10 @@ CacheInspection inspect_cache(const std::string& dir) {
         } else if (starts_with(name, "history-") && ends_with(name, ".json")) {
             ++result.history_files;
             problem = check_history(text);
+        } else if ((starts_with(name, "shifts-") || starts_with(name, "history-")) &&
+                   ends_with(name, ".recent")) {
+            ++result.recent_files;
+            problem = check_recent(text);
         } else if (starts_with(name, "fetch-") && ends_with(name, ".json")) {
             ++result.fetch_records;
             problem = check_fetch_record(text);
