@@ -37,7 +37,10 @@ install(FILES nagios/icinga2/atol-kkt.conf DESTINATION ${share}/icinga2)
 # The Zabbix agent's keys, active: they take the profile as their parameter, so the file needs
 # no profile until a host links the template (docs/packaging.md, "Zabbix agent").
 atol_kkt_conffile(zabbix/userparameter_atol_kkt.conf /etc/zabbix/zabbix_agentd.conf.d)
-install(FILES zabbix/template_atol_kkt.yaml zabbix/template_atol_kkt_trapper.yaml
+install(FILES zabbix/template_atol_kkt.yaml zabbix/template_atol_kkt_active.yaml
+              zabbix/template_atol_kkt_trapper.yaml zabbix/template_atol_kkt_7.0.yaml
+              zabbix/template_atol_kkt_active_7.0.yaml zabbix/template_atol_kkt_trapper_7.0.yaml
+              zabbix/template_atol_kkt_hosts.yaml zabbix/template_atol_kkt_hosts_7.0.yaml
         DESTINATION ${share}/zabbix)
 # A commented example profile, never a live one: its name is no profile name (--profile NAME
 # reads NAME.conf).

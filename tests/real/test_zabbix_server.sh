@@ -3,7 +3,8 @@
 # loopback, 6.0 from Debian 12 (tests/real/zabbix/stack.sh) or 7.0 from Debian 13 in a chroot
 # (tests/real/zabbix7/stack.sh); the shipped templates imported through the API; host
 # "atol-agent" uses the agent template with the shipped UserParameter file, host "atol-trapper"
-# the trapper template fed by `atol-kkt zabbix send`; both read an emulator fleet with known
+# the trapper template fed by `atol-kkt zabbix send`, host "atol-active" the active-agent
+# template (tests/real/zabbix/active_agent.sh); all read an emulator fleet with known
 # problems (tests/real/zabbix/e2e_fleet.json). Asserts: every register the filter
 # lets through is discovered (and the excluded one is not), every item value equals what
 # `atol-kkt zabbix registers` says (unknown values: not supported with a reason; a register
@@ -35,6 +36,7 @@ case ${4:-6.0} in
     ;;
 *) echo "$usage"; exit 2 ;;
 esac
+source "$src/tests/real/zabbix/case_host_per_register.sh"
 profile=e2e
 # The fleet's timestamps are written relative to 2026-03-01T12:00:00Z; they are moved to the
 # test's start, which atol-kkt then takes as its fixed clock (ATOL_KKT_NOW): every metric is
@@ -133,7 +135,8 @@ echo "     stack up in $((SECONDS - start)) s"
 zabbix_auth=$(api user.login '{"username": "Admin", "password": "zabbix"}' | jq -r .) ||
     fatal "user.login failed"
 
-# Both templates through configuration.import, as an admin would.
+# The three templates through configuration.import, as an admin would: the files in the server's own
+# export format (7.0: those that set the agent item's timeout).
 import_rules=$(jq -c --argjson groups "$group_import_rules" '$groups + .' <<<'{
     "templates": {"createMissing": true, "updateExisting": true},
     "items": {"createMissing": true, "updateExisting": true},
@@ -142,7 +145,7 @@ import_rules=$(jq -c --argjson groups "$group_import_rules" '$groups + .' <<<'{
     "graphs": {"createMissing": true, "updateExisting": true},
     "templateDashboards": {"createMissing": true, "updateExisting": true},
     "valueMaps": {"createMissing": true, "updateExisting": true}}')
-for template in template_atol_kkt.yaml template_atol_kkt_trapper.yaml; do
+for template in template_atol_kkt{,_trapper,_active}$template_suffix.yaml; do
     jq -n --rawfile source "$src/zabbix/$template" --argjson rules "$import_rules" \
         '{format: "yaml", source: $source, rules: $rules}' >"$work/import.json"
     if [[ $(api configuration.import "@$work/import.json") == true ]]; then
@@ -157,6 +160,18 @@ template_id() {
 }
 agent_template=$(template_id "ATOL KKT by Zabbix agent")
 trapper_template=$(template_id "ATOL KKT by Zabbix trapper")
+# The 7.0 file sets the agent item's own timeout (zabbix/make_templates.sh): the server has it.
+if [[ $stack_version == 7.0 ]]; then
+    file_timeout=$(sed -n 's/^          timeout: //p' "$src/zabbix/template_atol_kkt$template_suffix.yaml")
+    server_timeout=$(api item.get "$(jq -cn --arg t "$agent_template" \
+        '{templateids: [$t], filter: {key_: ["atol.kkt.registers[{$ATOL.PROFILE}]"]}, output: ["timeout"]}')" |
+        jq -r '.[0].timeout')
+    if [[ -n "$file_timeout" && "$server_timeout" == "$file_timeout" ]]; then
+        pass "the agent item's timeout is the 7.0 file's: $server_timeout"
+    else
+        fail "the agent item's timeout is \"$server_timeout\", the 7.0 file's \"$file_timeout\""
+    fi
+fi
 
 # Hosts: fast polling and a short API error window to match, the profile, a per-register
 # threshold and a discovery filter.
@@ -178,6 +193,9 @@ create_host() { # NAME TEMPLATEID [INTERFACE_PORT]
 agent_host=$(create_host atol-agent "$agent_template" "$agent_port") || fatal "host.create atol-agent"
 trapper_host=$(create_host atol-trapper "$trapper_template") || fatal "host.create atol-trapper"
 pass "hosts created: atol-agent (agent template), atol-trapper (trapper template)"
+source "$src/tests/real/zabbix/active_agent.sh"
+active_agent_create_host
+host_per_register_start
 
 send_to_trapper() { # as an admin would: the profile; the sender pushes the template's plain keys
     run_atol zabbix send --profile "$profile" --zabbix-server "127.0.0.1:$server_port" \
@@ -294,6 +312,8 @@ check_host() { # NAME HOSTID FEED
 
 check_host atol-agent "$agent_host" true
 check_host atol-trapper "$trapper_host" send_to_trapper
+active_agent_check
+host_per_register_check
 
 # The agent's clock moves on (the list cached at $now goes stale), ATOL misbehaves, and the
 # server and agent keep their default timeouts (3 s; the stacks set none).
@@ -318,8 +338,10 @@ master_key='atol.kkt.registers[{$ATOL.PROFILE}]' # as item.get gives it: the mac
 # An API failure: the agent's next read refreshes the stale list, gets the error and answers it
 # as one error line; the API trigger fires; then ATOL recovers and it resolves.
 log "API failure"
-set_agent_clock "$(clock_at 120)"
 emulator_control faults '{"fail_status": 500}' >/dev/null || fatal "emulator faults API"
+# The clock moves on only once the fault is set (here and below): a read in between would
+# fetch a good list, fresh for the whole case.
+set_agent_clock "$(clock_at 120)"
 if wait_until 60 "the API trigger" problems_are "$agent_host" "$api_failed"; then
     error=$(item_field "$agent_host" atol.kkt.api.error lastvalue)
     pass "API failure: \"ATOL API: cannot read the registers\" fires ($error), register problems stay"
@@ -360,9 +382,9 @@ fi
 # default 3 s while the fetch (token and list: 20 s) goes on in the background; no item times
 # out, the interface stays available, the API trigger stays quiet, and the fetched list arrives.
 log "ATOL answering in 10 s"
-set_agent_clock "$(clock_at 240)"
 emulator_control reset-stats '{}' >/dev/null
 emulator_control faults '{"latency_ms": 10000}' >/dev/null || fatal "emulator faults API"
+set_agent_clock "$(clock_at 240)"
 slow_start=$(date +%s) slow_ok=yes
 while (($(date +%s) - slow_start < 45)); do
     sleep 5
@@ -396,8 +418,8 @@ fi
 # after the profile's timeout (25 s), then its error: the API trigger fires, and the interface
 # stays available all along. Then ATOL is back and the trigger resolves.
 log "ATOL not answering"
-set_agent_clock "$(clock_at 360)"
 emulator_control faults '{"latency_ms": 600000}' >/dev/null || fatal "emulator faults API"
+set_agent_clock "$(clock_at 360)"
 down_available=yes
 api_failed_and_available() {
     interface_available "$agent_host" || down_available=no
@@ -447,6 +469,7 @@ for host in "$agent_host" "$trapper_host"; do
         fail "$name: registers with items: $(discovered_serials "$host" | tr '\n' ' ')"
     fi
 done
+host_per_register_removed "$removed_serial"
 
 echo "     whole test: $SECONDS s"
 echo "$passes passed, $failures failed"

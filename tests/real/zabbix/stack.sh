@@ -123,6 +123,9 @@ load_zabbix_schema() {
     psql_zabbix -c "SET client_min_messages = error" -c "ANALYZE"
 }
 
+# Lines a caller adds to the server's configuration (tests/bench/zabbix_hosts.sh: CacheSize).
+zabbix_server_extra_config=""
+
 start_zabbix_server() {
     local server_bin=$1
     server_port=$(free_port)
@@ -157,6 +160,7 @@ StartEscalators=1
 StartTimers=1
 StartReportWriters=0
 StartODBCPollers=0
+$zabbix_server_extra_config
 EOF
     start_daemon zabbix_server TERM "$server_bin" -f -c "$work/zabbix_server.conf"
     wait_until 60 "zabbix_server listening on $server_port" port_open "$server_port"
@@ -199,6 +203,7 @@ EOF
     wait_until 30 "the frontend API on $ui_port" api apiinfo.version '{}'
 }
 
+# ServerActive and Hostname: the documented steps of the active-agent template (zabbix/README.md).
 start_agent() {
     local userparameters=$1
     agent_port=$(free_port)
@@ -206,10 +211,10 @@ start_agent() {
 LogType=console
 PidFile=$work/zabbix_agentd.pid
 Server=127.0.0.1
-ServerActive=
+ServerActive=127.0.0.1:$server_port
 ListenIP=127.0.0.1
 ListenPort=$agent_port
-Hostname=atol-kkt-test-agent
+Hostname=$active_agent_hostname
 AllowRoot=1
 StartAgents=3
 UnsafeUserParameters=0
@@ -252,6 +257,9 @@ api() {
 # ---- What tests/real/test_zabbix_server.sh drives; tests/real/zabbix7/stack.sh has the same.
 stack_version=6.0
 group_import_rules='{"groups": {"createMissing": true}}'
+template_suffix="" # the templates in this server's export format (zabbix/make_templates.sh)
+# The Zabbix host of the active-agent template: the agent's Hostname (tests/real/zabbix/active_agent.sh).
+active_agent_hostname=atol-active
 
 # The tools, and the server: zabbix-server-pgsql conflicts with the installed
 # zabbix-proxy-sqlite3, so it is unpacked here instead. Prints why it fails.

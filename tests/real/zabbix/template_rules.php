@@ -110,12 +110,25 @@ const ATOL_NETWORK_ERRORS = [
 	'Превышен таймаут передачи документа на сервер', 'ОФД-процесс не иницилизирован'
 ];
 
+// The agent keys' answer budget, `--answer-within` by default (zabbix/item_value.hpp), in seconds.
+function atol_answer_within(): float {
+	$header = file_get_contents(__DIR__.'/../../../zabbix/item_value.hpp');
+	if ($header === false || !preg_match('/default_answer_within\{(\d+)\}/', $header, $m)) {
+		throw new Exception('no default_answer_within in zabbix/item_value.hpp');
+	}
+	return $m[1] / 1000;
+}
+
+// FORMAT: the file's export format, 6.0 or 7.0.
 function check_atol_rules(array $template, array $items, array $rules, array $prototypes, array $trigger_prototypes,
-		array $triggers, array $macros): array {
+		array $triggers, array $macros, string $format): array {
 	$failures = [];
 	$host = $template['host'];
+	// The variants zabbix/make_templates.sh makes: polled by the server, run by the agent itself
+	// (active), pushed by `atol-kkt zabbix send` (trapper).
 	$trapper = ($host === 'ATOL KKT by Zabbix trapper');
-	if (!$trapper && $host !== 'ATOL KKT by Zabbix agent') {
+	$active = ($host === 'ATOL KKT by Zabbix agent active');
+	if (!$trapper && !$active && $host !== 'ATOL KKT by Zabbix agent') {
 		$failures[] = "unexpected template name \"$host\"";
 	}
 
@@ -126,7 +139,7 @@ function check_atol_rules(array $template, array $items, array $rules, array $pr
 	if ($master === null) {
 		return array_merge($failures, ["master item $master_key is missing"]);
 	}
-	$expected_type = $trapper ? ITEM_TYPE_TRAPPER : ITEM_TYPE_ZABBIX;
+	$expected_type = $trapper ? ITEM_TYPE_TRAPPER : ($active ? ITEM_TYPE_ZABBIX_ACTIVE : ITEM_TYPE_ZABBIX);
 	// 7.0's importer drops a text item's trends (it can have none); 6.0's keeps "0".
 	if ($master['type'] != $expected_type || $master['value_type'] != ITEM_VALUE_TYPE_TEXT
 			|| $master['history'] !== '0' || ($master['trends'] ?? '0') !== '0') {
@@ -134,6 +147,15 @@ function check_atol_rules(array $template, array $items, array $rules, array $pr
 	}
 	if (!$trapper && $master['delay'] !== '{$ATOL.INTERVAL}') {
 		$failures[] = 'master item: delay must be {$ATOL.INTERVAL}';
+	}
+	// 7.0 gives the agent item its own timeout: the answer budget must fit under it, with a
+	// second at least for starting atol-kkt and writing its output (zabbix/make_templates.sh).
+	if (!$trapper && $format === '7.0') {
+		$timeout = timeUnitToSeconds($master['timeout'] ?? '');
+		if ($timeout === null || $timeout < atol_answer_within() + 1) {
+			$failures[] = 'master item: the 7.0 timeout ('.($master['timeout'] ?? '').') must exceed the answer '
+				.'budget of '.atol_answer_within().' s by a second at least';
+		}
 	}
 	foreach ($items as $key => $item) {
 		if ($key !== $master_key && ($item['type'] != ITEM_TYPE_DEPENDENT || $item['master_item']['key'] !== $master_key)) {

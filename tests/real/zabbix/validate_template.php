@@ -1,64 +1,55 @@
 <?php
 /*
- * Validates the shipped Zabbix templates (6.0 export format) offline with a Zabbix frontend's
- * own code, 6.0 or 7.0: its YAML import reader, import validator and converters (as
- * configuration.import runs them; 7.0 converts a 6.0 file 6.0 -> 6.2 -> 6.4 -> 7.0), its item
- * key, trigger expression, update interval, user macro and LLD macro parsers, the API's trigger
- * expression and preprocessing validation; then our own rules: UUIDv4 everywhere, references that
- * resolve, threshold macros whose defaults and trigger semantics equal `atol-kkt check`, a
- * JSONPath step for every item prototype.
+ * Validates the shipped Zabbix templates (6.0 and 7.0 export formats) offline with a Zabbix
+ * frontend's own code, 6.0 (6.0 files) or 7.0 (both): its YAML import reader, import validator
+ * and converters (as configuration.import runs them; 7.0 converts a 6.0 file 6.0 -> 6.2 -> 6.4
+ * -> 7.0), its item key, trigger expression, update interval, user macro and LLD macro parsers,
+ * the API's trigger expression and preprocessing validation; then our own rules: UUIDv4
+ * everywhere, references that resolve, threshold macros whose defaults and trigger semantics
+ * equal `atol-kkt check`, a JSONPath step for every item prototype. A 7.0 file given with its
+ * 6.0 file (zabbix/make_templates.sh makes one from the other) must read exactly as 7.0's
+ * converters make the 6.0 file, but for what only 7.0 can say: the vendor and the agent item's
+ * timeout.
  *
- * usage: php validate_template.php FRONTEND_DIR TEMPLATE.yaml [PAIRS_OUT]
- *   FRONTEND_DIR  the zabbix-frontend-php tree (usr/share/zabbix) of Zabbix 6.0 or 7.0
- *   PAIRS_OUT     optional: write "key<TAB>jsonpath" of every dependent item (prototype)
+ * usage: php validate_template.php FRONTEND_DIR TEMPLATE.yaml [PAIRS_OUT [TEMPLATE_6.0.yaml]]
+ *   FRONTEND_DIR       the zabbix-frontend-php tree (usr/share/zabbix) of Zabbix 6.0 or 7.0
+ *   PAIRS_OUT          optional ('' for none): write "key<TAB>jsonpath" of every dependent item (prototype)
+ *   TEMPLATE_6.0.yaml  with a 7.0 TEMPLATE.yaml: the 6.0 file it was made from
  * Exit 0 when every check passed; 1 with one line per failure otherwise.
  */
 
 if ($argc < 3) {
-	fwrite(STDERR, "usage: php validate_template.php FRONTEND_DIR TEMPLATE.yaml [PAIRS_OUT]\n");
+	fwrite(STDERR, "usage: php validate_template.php FRONTEND_DIR TEMPLATE.yaml [PAIRS_OUT [TEMPLATE_6.0.yaml]]\n");
 	exit(2);
 }
 $root = rtrim($argv[1], '/');
 $template_file = $argv[2];
-$pairs_out = $argv[3] ?? null;
+$pairs_out = ($argv[3] ?? '') !== '' ? $argv[3] : null;
+$converted_from = $argv[4] ?? null;
 
 require_once __DIR__.'/frontend_bootstrap.php';
 zabbix_frontend_bootstrap($root);
 require_once __DIR__.'/template_rules.php';
+require_once __DIR__.'/import_pipeline.php';
 
 $failures = [];
 $checked = [];
 $fail = function (string $what) use (&$failures) { $failures[] = $what; };
 $count = function (string $what, int $n = 1) use (&$checked) { $checked[$what] = ($checked[$what] ?? 0) + $n; };
 
-// 1. The frontend's reader, validator and converters, exactly as CConfiguration::import() runs them.
-$source = file_get_contents($template_file);
-if ($source === false) {
-	fwrite(STDERR, "cannot read $template_file\n");
-	exit(2);
-}
-$versions = [];
-try {
-	$data = (new CYamlImportReader())->read($source);
-	$validator = new CXmlValidator(new CImportValidatorFactory('yaml'), 'yaml');
-	$data = $validator->setStrict(true)->validate($data, '/');
-	$versions[] = $data['zabbix_export']['version'];
-	// 6.0 lists its converters inside import() (1.0 to 5.4: none applies to a 6.0 file); 6.2+
-	// name them in the factory.
-	$sequence = method_exists('CImportConverterFactory', 'getSequentialVersions')
-		? CImportConverterFactory::getSequentialVersions()
-		: [];
-	foreach ($sequence as $version) {
-		if ($data['zabbix_export']['version'] === $version) {
-			$data = (new CImportConverterFactory())->getObject($version)->convert($data);
-			$data = $validator->setStrict(false)->validate($data, '/');
-			$versions[] = $data['zabbix_export']['version'];
-		}
+// 1. The frontend's reader, validator and converters, exactly as CConfiguration::import() runs
+// them (import_pipeline.php): the import data of FILE and the versions it went through.
+function read_import_data(string $file): array {
+	$source = file_get_contents($file);
+	if ($source === false) {
+		fwrite(STDERR, "cannot read $file\n");
+		exit(2);
 	}
-	$schema = (new CImportValidatorFactory('yaml'))->getObject(ZABBIX_EXPORT_VERSION)->getSchema();
-	$data = (new CConstantImportConverter($schema))->convert($data);
-	$data = (new CDefaultImportConverter($schema))->convert($data);
-	$data = (new CImportDataNormalizer($schema))->normalize($data);
+	return [$source, ...zabbix_import_data($source)];
+}
+
+try {
+	[$source, $data, $versions] = read_import_data($template_file);
 	$adapter = new CImportDataAdapter();
 	$adapter->load($data);
 }
@@ -69,8 +60,38 @@ catch (Throwable $e) {
 echo "ok   import reader + validator + converters ".implode(' -> ', $versions)
 	." (Zabbix frontend ".ZABBIX_VERSION.")\n";
 
-if ($versions[0] !== '6.0') {
-	$fail('zabbix_export.version is '.$versions[0].', expected 6.0');
+// The formats we ship: 6.0 (imported by 6.0 to 7.x) and 7.0 (zabbix/make_templates.sh).
+$format = $versions[0];
+if (!in_array($format, ['6.0', '7.0'], true)) {
+	$fail("zabbix_export.version is $format, expected 6.0 or 7.0");
+}
+
+// A 7.0 file says what its 6.0 file says, as 7.0 converts that one, plus the vendor and the
+// agent item's timeout.
+if ($converted_from !== null) {
+	try {
+		[, $expected, $expected_versions] = read_import_data($converted_from);
+	}
+	catch (Throwable $e) {
+		echo "FAIL import validation of $converted_from: ".$e->getMessage()."\n";
+		exit(1);
+	}
+	if ($format !== '7.0' || $expected_versions[0] !== '6.0') {
+		$fail("expected a 7.0 file made from a 6.0 file, got $format from ".$expected_versions[0]);
+	}
+	[$missing, $differences] = zabbix70_differences($data, $expected);
+	foreach ($missing as $what) {
+		$fail($what);
+	}
+	foreach (array_slice($differences, 0, 20) as $difference) {
+		$fail("differs from $converted_from as 7.0 converts it: $difference");
+	}
+	$expected = $expected['zabbix_export'];
+	$count('field equal to the converted 6.0 file', count_leaves($expected) - count($differences));
+}
+
+function count_leaves($data): int {
+	return is_array($data) ? array_sum(array_map('count_leaves', $data)) : 1;
 }
 
 $templates = $adapter->getTemplates();
@@ -407,7 +428,7 @@ foreach ($all_triggers as [$trigger, $prototype]) {
 }
 
 // 7. Our own rules: thresholds, item list, filter macros (template_rules.php).
-foreach (check_atol_rules($template, $items, $rules, $prototypes, $trigger_prototypes, $triggers, $defined_macros)
+foreach (check_atol_rules($template, $items, $rules, $prototypes, $trigger_prototypes, $triggers, $defined_macros, $format)
 		as $failure) {
 	$fail($failure);
 }

@@ -14,6 +14,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/chroot.sh"
 stack_version=7.0
 api_token_header=yes
 group_import_rules='{"template_groups": {"createMissing": true}}'
+template_suffix=_7.0 # the templates in 7.0's export format (zabbix/make_templates.sh)
 root=""                             # the Debian 13 root: $zabbix7_cache/zabbix7-root
 run_dir=/var/tmp/atol-kkt-e2e       # in the root: this run's PostgreSQL cluster and pgpass
 pg_bin=/usr/lib/postgresql/17/bin   # in the root
@@ -196,10 +197,11 @@ LogType=console
 # On loopback, on a free port: the host may run another Zabbix agent on 10050.
 ListenIP=127.0.0.1
 ListenPort=$agent_port
-# Active checks ask this run's server (Debian's 127.0.0.1 means port 10051, maybe another
-# Zabbix) for host atol-agent, the agent's host in tests/real/test_zabbix_server.sh.
+# The active-agent template's documented steps (zabbix/README.md, "Active agent"): active
+# checks from this run's server (Debian's 127.0.0.1 means port 10051, maybe another Zabbix)
+# for the host of that template.
 ServerActive=127.0.0.1:$server_port
-Hostname=atol-agent
+Hostname=$active_agent_hostname
 EOF
     root_command zabbix
     start_daemon zabbix_agentd TERM "${root_command[@]}" /usr/sbin/zabbix_agentd --foreground
