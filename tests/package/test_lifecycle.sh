@@ -25,7 +25,8 @@ dpkg --compare-versions "$older_version" lt "$version" ||
 
 # /etc, /var and /usr, less what other programs change on their own meanwhile: logs, dpkg's
 # and apt's own state, caches of man, ldconfig and fontconfig, PHP's sessions, and the state of
-# the monitoring daemons the real-system tests run at the same time.
+# the monitoring daemons the real-system tests run at the same time (Chromium, run as root by
+# the status page's test, makes /usr/lib/chromium/extensions the first time it starts).
 file_list() {
     find /etc /var /usr -xdev \( -path /var/log -o -path /var/lib/dpkg -o -path /var/lib/apt \
         -o -path /var/cache/apt -o -path /var/cache/debconf -o -path /var/cache/man \
@@ -33,7 +34,8 @@ file_list() {
         -o -path /var/tmp -o -path /var/spool -o -path /var/mail \
         -o -path /var/lib/nagios4 -o -path /var/lib/icinga2 -o -path /var/cache/icinga2 \
         -o -path /var/lib/zabbix -o -path /var/lib/postgresql -o -path /var/lib/systemd \
-        -o -path /var/lib/ucf -o -path /var/backups -o -path /etc/ld.so.cache \) -prune -o -print |
+        -o -path /var/lib/ucf -o -path /var/backups -o -path /etc/ld.so.cache \
+        -o -path /usr/lib/chromium/extensions \) -prune -o -print |
         sort
 }
 # Paths named after the package anywhere, the excluded directories and /run too (a
