@@ -3,9 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <vector>
 
 #include "common/errors.hpp"
 #include "common/sys_text.hpp"
@@ -55,19 +55,34 @@ void OutputSpool::spill() {
 }
 
 bool OutputSpool::copy_to(int fd) const {
-    if (file_.valid()) {
-        std::vector<char> chunk(copy_chunk);
-        for (off_t offset = 0;;) {
-            const ssize_t n = ::pread(file_.get(), chunk.data(), chunk.size(), offset);
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) return false;
-            if (n == 0) break;
-            if (!write_all(fd, std::string_view(chunk.data(), static_cast<std::size_t>(n))))
-                return false;
-            offset += n;
-        }
+    std::string chunk;
+    for (std::size_t offset = 0;; offset += chunk.size()) {
+        if (!read_at(offset, copy_chunk, chunk)) return false;
+        if (chunk.empty()) return true;
+        if (!write_all(fd, chunk)) return false;
     }
-    return write_all(fd, buffer_);
+}
+
+bool OutputSpool::read_at(std::size_t offset, std::size_t max, std::string& chunk) const {
+    chunk.clear();
+    const std::size_t in_file = size_ - buffer_.size();
+    if (offset >= in_file) {
+        if (offset < size_) chunk.assign(buffer_, offset - in_file, max);
+        return true;
+    }
+    chunk.resize(std::min(max, in_file - offset));
+    for (;;) {
+        const ssize_t n =
+            ::pread(file_.get(), chunk.data(), chunk.size(), static_cast<off_t>(offset));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            if (n == 0) errno = EIO;  // the file is shorter than what was written to it
+            chunk.clear();
+            return false;
+        }
+        chunk.resize(static_cast<std::size_t>(n));
+        return true;
+    }
 }
 
 }  // namespace kkt

@@ -45,6 +45,10 @@ class OutputSpool final : public TextSink {
     // Writes the whole output to `fd`; false, with errno set, when a write (or a read of the
     // temporary file) fails.
     bool copy_to(int fd) const;
+    // Up to `max` bytes of the output from `offset` into `chunk` (replacing what it held; empty
+    // at the end): for a reader that sends a finished output in pieces, several at once (the
+    // exporter's HTTP answers). False, with errno set, when the temporary file cannot be read.
+    bool read_at(std::size_t offset, std::size_t max, std::string& chunk) const;
 
   private:
     void spill();

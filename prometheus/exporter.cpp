@@ -1,11 +1,15 @@
 #include "prometheus/exporter.hpp"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 
 #include "common/errors.hpp"
 #include "common/fleet_source.hpp"
+#include "common/output_spool.hpp"
+#include "common/sys_text.hpp"
 #include "common/version.hpp"
 #include "prometheus/exporter_metrics.hpp"
 #include "prometheus/exposition.hpp"
@@ -22,6 +26,7 @@ namespace {
 constexpr std::chrono::milliseconds scrape_margin{500};
 constexpr int registers_gzip_level = 6;  // once per read: worth the smaller answers
 constexpr int scrape_gzip_level = 1;     // per scrape, a few hundred bytes
+constexpr std::size_t compress_chunk = 256 * 1024;
 constexpr int min_page_refresh_seconds = 10;
 constexpr std::string_view exposition_type = "text/plain; version=0.0.4; charset=utf-8";
 constexpr std::string_view probe_path = "/probe";
@@ -37,6 +42,14 @@ web::Response text_response(http::status status, std::string_view text) {
     return web::Response::text(status, text);
 }
 
+// A read's transient memory (the list's text and pages: several times the fleet it leaves) is
+// freed in the reading thread's malloc arena, which the server's threads, rendering the
+// exposition in theirs, would not reuse: returned to the system, it stays out of the
+// exporter's resident size between reads (docs/performance.md, "The exporter").
+void give_back_free_memory() {
+    ::malloc_trim(0);
+}
+
 bool same_account(const Config& a, const Config& b) {
     return a.base_url == b.base_url && a.login == b.login;
 }
@@ -44,14 +57,17 @@ bool same_account(const Config& a, const Config& b) {
 }  // namespace
 
 // One target, its source of data and the registers' part of its exposition for the latest
-// fleet (rendered by the first scrape after each read).
+// fleet (rendered by the first scrape after each read). That part is the bulk of an answer
+// (about 2 KiB per register) and is kept twice, plain and compressed: in OutputSpools, so that
+// beyond their first MiB the copies lie in temporary files instead of the exporter's memory
+// (docs/performance.md, "The exporter").
 struct Exporter::Entry {
     Target target;
     std::unique_ptr<FleetSource> source;  // after `target`: destroyed first, it reads it
     std::mutex mutex;
     std::uint64_t rendered_generation = 0;
-    std::shared_ptr<const std::string> registers_text;
-    std::shared_ptr<const std::string> registers_gzip;
+    std::shared_ptr<const OutputSpool> registers_text;
+    std::shared_ptr<const OutputSpool> registers_gzip;
 
     ScrapeInfo info(double duration) const {
         return ScrapeInfo{.duration_seconds = duration,
@@ -60,20 +76,38 @@ struct Exporter::Entry {
                           .account = target.account};
     }
 
-    // The registers' families of `snapshot`'s fleet, plain and gzip-compressed.
-    std::pair<std::shared_ptr<const std::string>, std::shared_ptr<const std::string>> registers(
-        const FleetSnapshot& snapshot) {
+    // The registers' families of `snapshot`'s fleet, plain and gzip-compressed. Throws Error
+    // when a temporary file cannot be written or read.
+    std::pair<web::BodyPiece, web::BodyPiece> registers(const FleetSnapshot& snapshot) {
         std::lock_guard lock(mutex);
         if (!snapshot.fleet) return {shared_text(""), shared_text(web::gzip("", 1))};
         if (!registers_text || rendered_generation != snapshot.generation) {
+            registers_text = nullptr;  // the old copies go before the new ones are made
+            registers_gzip = nullptr;
             std::vector<std::string> missing;
             const auto selected = select(*snapshot.fleet, target.config.selection, &missing);
-            std::string text = render_registers(selected, missing, info(0));
-            registers_gzip = shared_text(web::gzip(text, registers_gzip_level));
-            registers_text = shared_text(std::move(text));
+            auto text = std::make_shared<OutputSpool>();
+            write_registers(selected, missing, info(0), *text);
+            registers_gzip = compressed(*text);
+            registers_text = std::move(text);
             rendered_generation = snapshot.generation;
+            give_back_free_memory();  // the labels of every register, gone now
         }
         return {registers_text, registers_gzip};
+    }
+
+    static std::shared_ptr<const OutputSpool> compressed(const OutputSpool& text) {
+        auto zipped = std::make_shared<OutputSpool>();
+        web::GzipWriter writer(*zipped, registers_gzip_level);
+        std::string chunk;
+        for (std::size_t offset = 0;; offset += chunk.size()) {
+            if (!text.read_at(offset, compress_chunk, chunk))
+                throw Error("cannot read the exposition's temporary file: " + errno_text(errno));
+            if (chunk.empty()) break;
+            writer.write(chunk);
+        }
+        writer.finish();
+        return zipped;
     }
 };
 
@@ -107,7 +141,9 @@ std::shared_ptr<Exporter::Entry> Exporter::make_entry(Target target,
         initial = previous->source->snapshot();
     auto loader = [&t, &clock = clock_, &log = log_](const Deadline& deadline) {
         const RunContext run{t.config, clock, deadline, log};
-        return load_fleet(run, t.thresholds);
+        Fleet fleet = load_fleet(run, t.thresholds);
+        give_back_free_memory();
+        return fleet;
     };
     entry->source = std::make_unique<FleetSource>(
         loader, FleetSource::Settings{.ttl = t.config.cache_ttl, .timeout = t.config.timeout}, log_,
@@ -163,8 +199,18 @@ void Exporter::reload() {
 namespace {
 
 web::Response metrics_response(Exporter::Entry& entry, const FleetSnapshot& snapshot, TimePoint now,
-                               SteadyClock::time_point started, bool gzip) {
-    const auto [registers, registers_gzip] = entry.registers(snapshot);
+                               SteadyClock::time_point started, bool gzip, const Log& log) {
+    std::pair<web::BodyPiece, web::BodyPiece> rendered;
+    try {
+        rendered = entry.registers(snapshot);
+    } catch (const Error& e) {
+        // Say why rather than answer without the registers: a scrape of no registers would
+        // look like an account without any.
+        log(0, std::string("cannot answer a scrape: ") + e.what());
+        return text_response(http::status::internal_server_error,
+                             std::string("cannot answer: ") + e.what());
+    }
+    const auto& [registers, registers_gzip] = rendered;
     const ScrapeInfo info =
         entry.info(std::chrono::duration<double>(SteadyClock::now() - started).count());
     std::string head;
@@ -222,7 +268,7 @@ void Exporter::serve(const std::shared_ptr<Entry>& entry, const web::Request& re
     auto respond = [started, gzip, page, this](Entry& e, const SnapshotPtr& snapshot) {
         const TimePoint now = clock_.now();
         return page ? page_response(e, *snapshot, now, settings_.telemetry_path)
-                    : metrics_response(e, *snapshot, now, started, gzip);
+                    : metrics_response(e, *snapshot, now, started, gzip, log_);
     };
     // The reading thread holds the entry weakly and hands the rendering, and the reply itself,
     // to the server's threads: the last reference to an entry a reload replaced must never go

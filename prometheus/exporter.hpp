@@ -6,7 +6,8 @@
 // (common/fleet_source.hpp): a scrape waits for a read under way at most until its own
 // timeout (X-Prometheus-Scrape-Timeout-Seconds, less a margin), then answers with the last
 // good data and atol_kkt_up 0. The registers' part of the exposition is rendered and
-// gzip-compressed once per read, so a scrape of 10,000 registers costs little more than a copy.
+// gzip-compressed once per read, into OutputSpools (beyond a MiB, temporary files, sent in
+// pieces), so a scrape of 10,000 registers costs little more than a copy.
 #include <chrono>
 #include <functional>
 #include <map>

@@ -1,7 +1,8 @@
 #pragma once
 // What a handler of web::Server (web/server.hpp) sees and gives back: the request as Beast
 // parsed it, a response whose body pieces are shared (a large cached body is sent, never
-// copied), and a Reply that takes the response once, from any thread, now or later.
+// copied; one kept in an OutputSpool's temporary file is read as it is sent), and a Reply that
+// takes the response once, from any thread, now or later.
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -12,18 +13,25 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
+
+#include "common/output_spool.hpp"
 
 namespace kkt::web {
 
 namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
 
+// A piece of a body: text in memory, or a finished OutputSpool (never written to again).
+using BodyPiece =
+    std::variant<std::shared_ptr<const std::string>, std::shared_ptr<const OutputSpool>>;
+
 struct Response {
     http::status status = http::status::ok;
     std::string content_type = "text/plain; charset=utf-8";
     std::vector<std::pair<std::string, std::string>> headers;  // more fields, as given
-    std::vector<std::shared_ptr<const std::string>> body;      // sent in this order
+    std::vector<BodyPiece> body;                               // sent in this order
 
     // A plain text answer: `text` and a line feed.
     static Response text(http::status status, std::string_view text);

@@ -21,7 +21,8 @@ Response Response::text(http::status status, std::string_view text) {
 
 std::size_t Response::body_size() const {
     std::size_t size = 0;
-    for (const auto& piece : body) size += piece->size();
+    for (const auto& piece : body)
+        size += std::visit([](const auto& held) { return held->size(); }, piece);
     return size;
 }
 

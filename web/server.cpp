@@ -19,6 +19,7 @@
 #include <type_traits>
 
 #include "common/errors.hpp"
+#include "common/sys_text.hpp"
 #include "web/reply_state.hpp"
 
 namespace kkt::web {
@@ -35,6 +36,7 @@ using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 constexpr std::size_t first_read_bytes = 1024;
+constexpr std::size_t body_chunk_bytes = 256 * 1024;
 constexpr std::string_view too_many_connections =
     "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
     "Content-Length: 21\r\nConnection: close\r\n\r\ntoo many connections\n";
@@ -220,14 +222,55 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         std::ostringstream text;
         text << head.base();
         head_text_ = text.str();
-        buffers_.clear();
-        buffers_.push_back(asio::buffer(head_text_));
-        if (!head_only_)
-            for (const auto& piece : response_.body) buffers_.push_back(asio::buffer(*piece));
+        head_sent_ = false;
+        piece_ = head_only_ ? response_.body.size() : 0;
+        offset_ = 0;
         lowest().expires_after(shared_->limits.write_timeout);
+        send_more();
+    }
+
+    // The next buffers of the answer into buffers_: the head the first time, then the body's
+    // pieces in order, a spool's a chunk at a time (so that a large one is never in memory
+    // whole). Empty when everything was sent; false when a spool cannot be read.
+    bool next_buffers() {
+        buffers_.clear();
+        if (!head_sent_) {
+            buffers_.push_back(asio::buffer(head_text_));
+            head_sent_ = true;
+        }
+        while (piece_ < response_.body.size()) {
+            const BodyPiece& piece = response_.body[piece_];
+            if (const auto* text = std::get_if<std::shared_ptr<const std::string>>(&piece)) {
+                buffers_.push_back(asio::buffer(**text));
+                ++piece_;
+                continue;
+            }
+            const auto& spool = std::get<std::shared_ptr<const OutputSpool>>(piece);
+            if (!spool->read_at(offset_, body_chunk_bytes, chunk_)) return false;
+            if (chunk_.empty()) {
+                ++piece_;
+                offset_ = 0;
+                continue;
+            }
+            offset_ += chunk_.size();
+            buffers_.push_back(asio::buffer(chunk_));
+            break;
+        }
+        return true;
+    }
+
+    void send_more() {
+        if (!next_buffers()) {
+            // The head promised a length the body can no longer reach: only closing tells.
+            shared_->log(1, "cannot read an answer's temporary file: " + errno_text(errno));
+            response_ = Response{};
+            return close();
+        }
+        if (buffers_.empty()) return on_written({});
         asio::async_write(stream_, buffers_,
                           [self = this->shared_from_this()](error_code error, std::size_t) {
-                              self->on_written(error);
+                              if (error) return self->on_written(error);
+                              self->send_more();
                           });
     }
 
@@ -235,6 +278,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         lowest().expires_never();
         response_ = Response{};  // lets go of shared bodies
         buffers_.clear();
+        chunk_ = std::string();
         if (error || !keep_alive_ || stopping_) {
             if (!error) lowest().socket().shutdown(tcp::socket::shutdown_send, error);
             return close();
@@ -260,6 +304,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     bool stopping_ = false;
     Response response_;
     std::string head_text_;
+    bool head_sent_ = false;
+    std::size_t piece_ = 0;   // the body piece being sent
+    std::size_t offset_ = 0;  // how much of a spool piece was read
+    std::string chunk_;       // the part of a spool being sent
     std::vector<asio::const_buffer> buffers_;
 };
 

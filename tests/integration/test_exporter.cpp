@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <filesystem>
 #include <future>
 #include <regex>
 #include <thread>
@@ -96,6 +97,73 @@ TEST(Exporter, GzipAnswerHoldsTheSameExposition) {
         return text.substr(text.find("# HELP atol_kkt_registers "));
     };
     EXPECT_EQ(registers_part(unzipped), registers_part(plain.body));
+}
+
+// The files of $TMPDIR the process `pid` holds open (unnamed temporary files show as
+// "DIR/#INODE (deleted)", or a removed name with " (deleted)").
+std::vector<std::string> open_files_in(pid_t pid, const std::string& dir) {
+    std::vector<std::string> found;
+    const std::string fds = "/proc/" + std::to_string(pid) + "/fd";
+    for (const auto& entry : std::filesystem::directory_iterator(fds)) {
+        std::error_code error;
+        const std::string target = std::filesystem::read_symlink(entry.path(), error).string();
+        if (!error && target.starts_with(dir + "/")) found.push_back(target);
+    }
+    return found;
+}
+
+// A large account's exposition (2,000 registers: about 4 MiB of text) is not held in the
+// exporter's memory: beyond its first MiB it lies in an unnamed temporary file of $TMPDIR,
+// read as it is sent; the answer, plain or compressed, is still the whole exposition.
+TEST(Exporter, LargeExpositionIsSentFromTemporaryFilesWhole) {
+    Emulator emulator{{"--registers", "2000", "--seed", "9"}};
+    TempDir home;
+    const std::string spool_dir = home.path() + "/tmp";
+    std::filesystem::create_directory(spool_dir);
+    ExporterProcess exporter({"--cache-ttl", "3600"},
+                             exporter_env(emulator, home, {{"TMPDIR", spool_dir}}));
+    const HttpReply plain = http_get(exporter.url() + "/metrics");
+    ASSERT_EQ(plain.status, 200) << plain.error;
+    EXPECT_GT(plain.body.size(), std::size_t{2} << 20);
+    EXPECT_EQ(sample(plain.body, "atol_kkt_registers"), 2000);
+    EXPECT_EQ(lines_starting(plain.body, "atol_kkt_state{"), 2000u);
+    EXPECT_TRUE(plain.body.ends_with("\n"));
+    const auto files = open_files_in(exporter.pid(), spool_dir);
+    ASSERT_GE(files.size(), 1u);
+    for (const std::string& file : files) EXPECT_THAT(file, HasSubstr("(deleted)"));
+    EXPECT_TRUE(std::filesystem::is_empty(spool_dir));  // unnamed: nothing left behind
+
+    const auto registers_part = [](const std::string& text) {
+        return text.substr(text.find("# HELP atol_kkt_registers "));
+    };
+    for (int i = 0; i < 3; ++i) {  // sent again from the same files, whole each time
+        const HttpReply again = http_get(exporter.url() + "/metrics");
+        ASSERT_EQ(again.status, 200) << again.error;
+        EXPECT_EQ(registers_part(again.body), registers_part(plain.body));
+        const HttpReply zipped =
+            http_get(exporter.url() + "/metrics", {.headers = {"Accept-Encoding: gzip"}});
+        ASSERT_EQ(zipped.status, 200) << zipped.error;
+        EXPECT_EQ(registers_part(gunzip(zipped.body)), registers_part(plain.body));
+    }
+    const HttpReply head = raw_exchange(
+        exporter.port(), "HEAD /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(head.status, 200);
+    EXPECT_GT(std::stoul(head.headers.at("content-length")), std::size_t{2} << 20);
+    EXPECT_EQ(head.body, "");  // the length of the body, not the body
+}
+
+// With a $TMPDIR it cannot write, a large account's scrape is a 500 saying why (and the log
+// says it too), never an answer without the registers.
+TEST(Exporter, UnwritableTemporaryDirectoryIsAClearError) {
+    Emulator emulator{{"--registers", "2000", "--seed", "9"}};
+    TempDir home;
+    ExporterProcess exporter({}, exporter_env(emulator, home, {{"TMPDIR", home.path() + "/none"}}));
+    const HttpReply reply = http_get(exporter.url() + "/metrics");
+    EXPECT_EQ(reply.status, 500);
+    EXPECT_THAT(reply.body, HasSubstr("temporary file of " + home.path() + "/none"));
+    EXPECT_TRUE(exporter.wait_for_log("cannot answer a scrape: ", 10s)) << exporter.log();
+    const HttpReply healthy = http_get(exporter.url() + "/-/healthy");
+    EXPECT_EQ(healthy.status, 200);
 }
 
 TEST(Exporter, ConcurrentScrapesOfAColdCacheCostOneUpstreamFetch) {

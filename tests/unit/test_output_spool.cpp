@@ -63,6 +63,43 @@ TEST(OutputSpool, LargeOutputGoesThroughAnUnnamedFileAndComesOutWhole) {
     EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "the temporary file has no name";
 }
 
+// read_at(), as the exporter sends a spool: any cut of it, across the file and the part still
+// in memory, gives the text back; past the end, nothing.
+TEST(OutputSpool, ReadAtGivesEveryPartInPieces) {
+    const testing::ScratchDir dir;
+    const TmpDirOverride tmp(dir.path());
+    OutputSpool spool(/*memory_limit=*/1000);
+    std::string expected;
+    for (int i = 0; i < 3000; ++i) {
+        const std::string piece = std::to_string(i) + ";";
+        spool.write(piece);
+        expected += piece;
+    }
+    ASSERT_TRUE(spool.spilled());
+    for (const std::size_t max :
+         {std::size_t{1}, std::size_t{333}, std::size_t{4096}, expected.size() + 5}) {
+        std::string whole;
+        std::string chunk;
+        for (std::size_t offset = 0;; offset += chunk.size()) {
+            ASSERT_TRUE(spool.read_at(offset, max, chunk));
+            if (chunk.empty()) break;
+            EXPECT_LE(chunk.size(), max);
+            whole += chunk;
+        }
+        EXPECT_EQ(whole, expected) << max;
+    }
+    std::string chunk = "left over";
+    ASSERT_TRUE(spool.read_at(expected.size() - 3, 100, chunk));
+    EXPECT_EQ(chunk, expected.substr(expected.size() - 3));
+    ASSERT_TRUE(spool.read_at(expected.size() + 10, 100, chunk));
+    EXPECT_EQ(chunk, "");
+
+    OutputSpool small;
+    small.write("in memory");
+    ASSERT_TRUE(small.read_at(3, 4, chunk));
+    EXPECT_EQ(chunk, "memo");
+}
+
 TEST(OutputSpool, AMissingTemporaryDirectoryIsAnError) {
     const testing::ScratchDir dir;
     const TmpDirOverride tmp(dir.file("missing"));

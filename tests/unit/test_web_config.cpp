@@ -3,6 +3,9 @@
 // against bcrypt hashes; the listen address and Accept-Encoding rules; HTML escaping.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <string>
 
 #include "common/errors.hpp"
 #include "web/basic_auth.hpp"
@@ -122,6 +125,58 @@ TEST(Gzip, AcceptEncodingAndMembersInARow) {
     const std::string member = gzip("hello", 1);
     EXPECT_EQ(static_cast<unsigned char>(member[0]), 0x1f);
     EXPECT_EQ(static_cast<unsigned char>(member[1]), 0x8b);
+}
+
+// zlib's reading of `data`: one or more gzip members in a row.
+std::string gunzip_members(const std::string& data) {
+    std::string out;
+    z_stream z{};
+    EXPECT_EQ(inflateInit2(&z, 15 + 32), Z_OK);
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    z.avail_in = static_cast<uInt>(data.size());
+    char chunk[4096];
+    while (z.avail_in > 0) {
+        z.next_out = reinterpret_cast<Bytef*>(chunk);
+        z.avail_out = sizeof chunk;
+        const int result = inflate(&z, Z_NO_FLUSH);
+        out.append(chunk, sizeof chunk - z.avail_out);
+        if (result == Z_STREAM_END) {
+            inflateReset(&z);
+        } else if (result != Z_OK) {
+            ADD_FAILURE() << "inflate: " << result;
+            break;
+        }
+    }
+    inflateEnd(&z);
+    return out;
+}
+
+// The streamed writer (the exporter compresses an exposition of a hundred MiB or more through
+// it, from one OutputSpool into another) gives what one whole deflate of the text gives, however
+// the text is cut, and its member can follow another.
+TEST(Gzip, WrittenInPiecesIsTheSameStream) {
+    std::string text;
+    for (int i = 0; i < 40000; ++i)
+        text += "atol_kkt_state{serial=\"" + std::to_string(i) + "\"} 1\n";
+    for (const std::size_t piece :
+         {std::size_t{1}, std::size_t{1000}, std::size_t{65536}, text.size()}) {
+        std::string zipped;
+        StringSink sink(zipped);
+        GzipWriter writer(sink, 6);
+        for (std::size_t at = 0; at < text.size(); at += piece)
+            writer.write(std::string_view(text).substr(at, piece));
+        writer.finish();
+        writer.finish();  // once is what counts
+        EXPECT_EQ(zipped, gzip(text, 6)) << piece;
+        EXPECT_LT(zipped.size(), text.size() / 5);
+        EXPECT_EQ(gunzip_members(gzip("head\n", 1) + zipped), "head\n" + text) << piece;
+    }
+    std::string empty;
+    StringSink sink(empty);
+    GzipWriter writer(sink, 1);
+    writer.finish();
+    EXPECT_EQ(gunzip_members(empty), "");
+    EXPECT_THROW(writer.write("after the end"), Error);
 }
 
 TEST(Html, EscapesEveryMarkupCharacter) {
