@@ -2,6 +2,7 @@
 #include "common/http.hpp"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <cctype>
@@ -21,25 +22,78 @@ namespace {
 
 using std::chrono::milliseconds;
 
+// libcurl's functions, from the library loaded by the first transport rather than by the
+// dynamic linker at start: libcurl brings some 30 shared libraries (TLS, Kerberos, LDAP, IDN,
+// ...) whose loading took about 3 ms of a run's ~11 ms start, and most runs send no request (a
+// register read from the fresh cache: a Zabbix item, a check per register; docs/performance.md,
+// "Start-up"). The Debian package depends on libcurl4 by name (packaging/debian.cmake).
+struct LibCurl {
+    decltype(&::curl_global_init) global_init = nullptr;
+    decltype(&::curl_easy_init) easy_init = nullptr;
+    decltype(&::curl_easy_cleanup) easy_cleanup = nullptr;
+    decltype(&::curl_easy_reset) easy_reset = nullptr;
+    decltype(&::curl_easy_setopt) easy_setopt = nullptr;
+    decltype(&::curl_easy_perform) easy_perform = nullptr;
+    decltype(&::curl_easy_getinfo) easy_getinfo = nullptr;
+    decltype(&::curl_easy_strerror) easy_strerror = nullptr;
+    decltype(&::curl_slist_append) slist_append = nullptr;
+    decltype(&::curl_slist_free_all) slist_free_all = nullptr;
+};
+
+constexpr const char* libcurl_soname = "libcurl.so.4";
+
+template <class Function>
+void resolve(void* library, const char* name, Function& function) {
+    function = reinterpret_cast<Function>(::dlsym(library, name));
+    if (function == nullptr)
+        throw TransportError(std::string("cannot use ") + libcurl_soname + ": it has no " + name);
+}
+
+LibCurl load_libcurl() {
+    // Never closed: its handles may live until the process ends.
+    void* library = ::dlopen(libcurl_soname, RTLD_NOW | RTLD_LOCAL);
+    if (library == nullptr) {
+        const char* why = ::dlerror();
+        throw TransportError(std::string("cannot load ") + libcurl_soname +
+                             " (package libcurl4): " + (why != nullptr ? why : "unknown error"));
+    }
+    LibCurl curl;
+    resolve(library, "curl_global_init", curl.global_init);
+    resolve(library, "curl_easy_init", curl.easy_init);
+    resolve(library, "curl_easy_cleanup", curl.easy_cleanup);
+    resolve(library, "curl_easy_reset", curl.easy_reset);
+    resolve(library, "curl_easy_setopt", curl.easy_setopt);
+    resolve(library, "curl_easy_perform", curl.easy_perform);
+    resolve(library, "curl_easy_getinfo", curl.easy_getinfo);
+    resolve(library, "curl_easy_strerror", curl.easy_strerror);
+    resolve(library, "curl_slist_append", curl.slist_append);
+    resolve(library, "curl_slist_free_all", curl.slist_free_all);
+    // curl_global_init is not thread-safe on older libcurl, so it runs exactly once (a function
+    // static is initialised once even with concurrent callers). It is never cleaned up: the
+    // process ends first, and a cleanup racing another thread's handle would be worse.
+    const CURLcode result = curl.global_init(CURL_GLOBAL_DEFAULT);
+    if (result != CURLE_OK) {
+        throw TransportError(std::string("libcurl initialisation failed: ") +
+                             curl.easy_strerror(result));
+    }
+    return curl;
+}
+
+// The loaded and initialised library; throws TransportError when it cannot be (and tries again
+// on the next call).
+const LibCurl& libcurl() {
+    static const LibCurl loaded = load_libcurl();
+    return loaded;
+}
+
 struct CurlEasyDeleter {
-    void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+    void operator()(CURL* handle) const { libcurl().easy_cleanup(handle); }
 };
 struct CurlSlistDeleter {
-    void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+    void operator()(curl_slist* list) const { libcurl().slist_free_all(list); }
 };
 using CurlEasyPtr = std::unique_ptr<CURL, CurlEasyDeleter>;
 using CurlSlistPtr = std::unique_ptr<curl_slist, CurlSlistDeleter>;
-
-// curl_global_init is not thread-safe on older libcurl, so it runs exactly once (a function
-// static is initialised once even with concurrent callers). It is never cleaned up: the
-// process ends first, and a cleanup racing another thread's handle would be worse.
-void ensure_curl_initialised() {
-    static const CURLcode result = curl_global_init(CURL_GLOBAL_DEFAULT);
-    if (result != CURLE_OK) {
-        throw TransportError(std::string("libcurl initialisation failed: ") +
-                             curl_easy_strerror(result));
-    }
-}
 
 std::string format_size_limit(std::size_t bytes) {
     constexpr std::size_t mib = 1024u * 1024u;
@@ -113,8 +167,9 @@ struct CurlTransport::Impl {
     // previous request (method, body, headers) leaks into this one; curl_easy_reset keeps
     // the live connections, TLS session and DNS caches, which is what reuse is for.
     void prepare(const HttpRequest& request, milliseconds remaining, Exchange& exchange) {
+        const LibCurl& curl = libcurl();
         CURL* h = handle.get();
-        curl_easy_reset(h);
+        curl.easy_reset(h);
         error_buffer[0] = '\0';
         headers.reset();
         for (const auto& header : request.headers) append_header(header);
@@ -122,49 +177,49 @@ struct CurlTransport::Impl {
         // for nothing.
         append_header("Expect:");
 
-        curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
-        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-        curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-        curl_easy_setopt(h, CURLOPT_USERAGENT, options.user_agent.c_str());
+        curl.easy_setopt(h, CURLOPT_URL, request.url.c_str());
+        curl.easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+        curl.easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+        curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+        curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+        curl.easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+        curl.easy_setopt(h, CURLOPT_USERAGENT, options.user_agent.c_str());
         // The whole request gets what is left of the run's budget. The connect phase gets
         // the same: there is no second attempt that a shorter connect limit would leave
         // time for, it would only fail earlier.
         const long timeout_ms = static_cast<long>(remaining.count());
-        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+        curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+        curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
 
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options.insecure ? 0L : 1L);
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options.insecure ? 0L : 2L);
-        if (!options.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_file.c_str());
-        if (!options.proxy.empty()) curl_easy_setopt(h, CURLOPT_PROXY, options.proxy.c_str());
+        curl.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options.insecure ? 0L : 1L);
+        curl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options.insecure ? 0L : 2L);
+        if (!options.ca_file.empty()) curl.easy_setopt(h, CURLOPT_CAINFO, options.ca_file.c_str());
+        if (!options.proxy.empty()) curl.easy_setopt(h, CURLOPT_PROXY, options.proxy.c_str());
 
         // Fails early when a Content-Length announces too much; the write callback catches
         // chunked and compressed bodies.
-        curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+        curl.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
                          static_cast<curl_off_t>(options.max_body_bytes));
-        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(h, CURLOPT_WRITEDATA, &exchange);
-        curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-        curl_easy_setopt(h, CURLOPT_HEADERDATA, &exchange);
+        curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+        curl.easy_setopt(h, CURLOPT_WRITEDATA, &exchange);
+        curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+        curl.easy_setopt(h, CURLOPT_HEADERDATA, &exchange);
 
         if (request.method == "GET") {
-            curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+            curl.easy_setopt(h, CURLOPT_HTTPGET, 1L);
         } else if (request.method == "POST") {
-            curl_easy_setopt(h, CURLOPT_POST, 1L);
-            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+            curl.easy_setopt(h, CURLOPT_POST, 1L);
+            curl.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
                              static_cast<curl_off_t>(request.body.size()));
-            curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+            curl.easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
         } else {
             throw std::invalid_argument("unsupported HTTP method: " + request.method);
         }
     }
 
     void append_header(const std::string& header) {
-        curl_slist* appended = curl_slist_append(headers.get(), header.c_str());
+        curl_slist* appended = libcurl().slist_append(headers.get(), header.c_str());
         if (appended == nullptr) throw std::bad_alloc();
         headers.release();  // now owned through `appended`
         headers.reset(appended);
@@ -176,9 +231,8 @@ struct CurlTransport::Impl {
 };
 
 CurlTransport::CurlTransport(HttpOptions options) : impl_(std::make_unique<Impl>()) {
-    ensure_curl_initialised();
     impl_->options = std::move(options);
-    impl_->handle.reset(curl_easy_init());
+    impl_->handle.reset(libcurl().easy_init());
     if (!impl_->handle) throw TransportError("libcurl could not create a handle");
 }
 
@@ -196,7 +250,7 @@ HttpResponse CurlTransport::perform(const HttpRequest& request, const Deadline& 
     impl_->prepare(request, remaining, exchange);
 
     const auto started = std::chrono::steady_clock::now();
-    const CURLcode result = curl_easy_perform(impl_->handle.get());
+    const CURLcode result = libcurl().easy_perform(impl_->handle.get());
     const auto elapsed =
         std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
     const std::string traced_request =
@@ -218,14 +272,14 @@ HttpResponse CurlTransport::perform(const HttpRequest& request, const Deadline& 
             // (libcurl's own words for that are "Failure when receiving data from the peer").
             const std::string& proxy = impl_->options.proxy;
             long connect_status = 0;
-            curl_easy_getinfo(impl_->handle.get(), CURLINFO_HTTP_CONNECTCODE, &connect_status);
+            libcurl().easy_getinfo(impl_->handle.get(), CURLINFO_HTTP_CONNECTCODE, &connect_status);
             message = request.method + " " + display_url(request.url) +
                       (proxy.empty() ? "" : " via proxy " + display_url(proxy)) + " failed: ";
             if (!proxy.empty() && connect_status >= 300) {
                 message += "the proxy refused the tunnel (HTTP " + std::to_string(connect_status) +
                            " to CONNECT)";
             } else {
-                message += curl_easy_strerror(result);
+                message += libcurl().easy_strerror(result);
                 if (impl_->error_buffer[0] != '\0') {
                     message += std::string(" (") + impl_->error_buffer + ")";
                 }
@@ -238,7 +292,7 @@ HttpResponse CurlTransport::perform(const HttpRequest& request, const Deadline& 
         throw TransportError(message);
     }
 
-    curl_easy_getinfo(impl_->handle.get(), CURLINFO_RESPONSE_CODE, &exchange.response.status);
+    libcurl().easy_getinfo(impl_->handle.get(), CURLINFO_RESPONSE_CODE, &exchange.response.status);
     impl_->trace(traced_request + std::to_string(exchange.response.status) + ", " +
                  std::to_string(exchange.response.body.size()) + " bytes, " + traced_time);
     return std::move(exchange.response);

@@ -69,9 +69,11 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://online.atol.ru")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 # Depends: dpkg-shlibdeps on the binary (libstdc++, libgcc and Boost are linked statically in a
-# Release build, CMakeLists.txt), plus adduser for the exporter's system user (postinst).
+# Release build, CMakeLists.txt), plus adduser for the exporter's system user (postinst) and
+# libcurl4, which the binary loads when a run first sends a request (common/http.cpp), so
+# dpkg-shlibdeps does not see it.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, libcurl4 (>= 7.85)")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "nagios4 | icinga2 | zabbix-agent | prometheus")
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)

@@ -18,6 +18,7 @@ namespace {
 namespace json = boost::json;
 using kkt::testing::same_json;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr const char* fixed_now = "2026-11-28T12:00:00Z";
 
@@ -151,6 +152,28 @@ TEST_F(ZabbixCommands, RegistersOfOneSerialIsThatElementFromTheCache) {
     EXPECT_EQ(missing.exit_code, 0) << missing.err;
     EXPECT_EQ(parse_array(missing.out).size(), 0u);
     EXPECT_EQ(emulator.stats().at("requests").as_int64(), 0);
+}
+
+// libcurl and its libraries are loaded by the first request (common/http.cpp), not at start:
+// a read from the fresh cache, as most Zabbix items and per-register checks are, starts
+// without them (the dynamic loader's own account, LD_DEBUG=libs, says which it loaded).
+TEST_F(ZabbixCommands, AReadFromTheCacheDoesNotLoadLibcurl) {
+    // `list` fetches in its own process (the Zabbix commands fetch in a detached one).
+    auto cold = atol_kkt(emulator, home, {"list", "--json"},
+                         {{"ATOL_KKT_NOW", fixed_now}, {"LD_DEBUG", "libs"}});
+    ASSERT_EQ(cold.exit_code, 0) << cold.err;
+    EXPECT_THAT(cold.err, HasSubstr("libcurl.so.4"));  // fetched: loaded
+    const std::string serial(parse_array(cold.out)[3].at("serial_number").as_string());
+    for (const std::vector<std::string>& warm :
+         {std::vector<std::string>{"zabbix", "get", serial, "fn_days_left"},
+          std::vector<std::string>{"zabbix", "registers"},
+          std::vector<std::string>{"check", "--serial", serial}}) {
+        auto run =
+            atol_kkt(emulator, home, warm, {{"ATOL_KKT_NOW", fixed_now}, {"LD_DEBUG", "libs"}});
+        EXPECT_THAT(run.err, HasSubstr("calling init: "));  // the loader did report
+        EXPECT_THAT(run.err, Not(HasSubstr("libcurl"))) << warm[1];
+        EXPECT_THAT(run.err, Not(HasSubstr("libgnutls"))) << warm[1];
+    }
 }
 
 TEST_F(ZabbixCommands, GetEqualsTheRegistersJsonForEveryKeyOfSeveralRegisters) {
