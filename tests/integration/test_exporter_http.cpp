@@ -140,6 +140,38 @@ TEST(ExporterHttp, TlsAndBasicAuthFromTheWebConfig) {
     EXPECT_THAT(log, Not(HasSubstr("guess")));
 }
 
+// Over TLS a large exposition (2,000 registers, about 4 MiB, sent from its temporary file a
+// piece at a time) arrives whole too, plain and compressed, to two clients at once.
+TEST(ExporterHttp, ALargeExpositionOverTlsArrivesWhole) {
+    Emulator emulator{{"--registers", "2000", "--seed", "9"}};
+    TempDir home;
+    Secured secured;
+    ExporterProcess exporter({"--web.config.file", secured.write_config(true, false)},
+                             atol_kkt_env(emulator, home));
+    const std::string url = exporter.url() + "/metrics";
+    const auto count_states = [](const std::string& text) {
+        std::size_t n = 0;
+        for (std::size_t at = 0; (at = text.find("\natol_kkt_state{", at)) != std::string::npos;
+             ++at)
+            ++n;
+        return n;
+    };
+    auto plain = std::async(std::launch::async,
+                            [&] { return http_get(url, {.ca_file = secured.certs.ca_file}); });
+    auto zipped = std::async(std::launch::async, [&] {
+        return http_get(url,
+                        {.headers = {"Accept-Encoding: gzip"}, .ca_file = secured.certs.ca_file});
+    });
+    const HttpReply p = plain.get();
+    const HttpReply z = zipped.get();
+    ASSERT_EQ(p.status, 200) << p.error;
+    ASSERT_EQ(z.status, 200) << z.error;
+    EXPECT_GT(p.body.size(), std::size_t{2} << 20);
+    EXPECT_EQ(count_states(p.body), 2000u);
+    EXPECT_EQ(count_states(gunzip(z.body)), 2000u);
+    EXPECT_TRUE(p.body.ends_with("\n"));
+}
+
 TEST(ExporterHttp, SighupRereadsTheWebConfig) {
     Emulator emulator;
     TempDir home;
