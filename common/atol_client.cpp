@@ -200,7 +200,7 @@ class SeenRegisters {
 // JSON values, which it holds without per-value allocations and frees at once.
 class ArraySink final : public RegisterSink {
   public:
-    void add(const json::value& element) override {
+    void add(const json::value& element, std::string_view) override {
         registers_.emplace_back(json::value(element, registers_.storage()));
     }
     json::array take() { return std::move(registers_); }
@@ -339,19 +339,29 @@ void AtolClient::list_registers(const Deadline& deadline, RegisterSink& sink) {
         const HttpResponse response =
             authorized_get(page_url + std::to_string(offset), /*hal=*/false, deadline);
         ++stats_.list_pages;
-        // Each page in an arena of its own, freed when the next page comes.
-        const json::array page = parse_list_page(
-            response.body, offset, json::make_shared_resource<json::monotonic_resource>());
-        const std::size_t received = page.size();
-        if (received == 0) break;  // past the end
-
+        std::size_t received = 0;
         std::size_t new_registers = 0;
-        for (const json::value& item : page) {
+        const auto take = [&](const json::value& item, std::string_view text) {
+            ++received;
             if (seen.insert(item.get_object())) {
-                sink.add(item);
+                sink.add(item, text);
                 ++new_registers;
             }
+        };
+        // Element by element, each with its text in the page; a page that this does not take
+        // is parsed whole, which says what is wrong with it (or offers its registers again:
+        // those taken already are seen).
+        const std::string_view body = response.body;
+        if (!for_each_object_element(body, api_parse_options(),
+                                     [&](const json::value& item, TextSpan span) {
+                                         take(item, body.substr(span.offset, span.length));
+                                     })) {
+            received = 0;
+            const json::array page = parse_list_page(
+                response.body, offset, json::make_shared_resource<json::monotonic_resource>());
+            for (const json::value& item : page) take(item, json::serialize(item));
         }
+        if (received == 0) break;  // past the end
         // The page after the last allowed one may only confirm the end.
         if (new_registers > 0 && page_number > max_pages) {
             throw ProtocolError("register list did not end after " + std::to_string(max_pages) +

@@ -33,11 +33,14 @@ class TokenStore {
 };
 
 // Takes the account's registers as AtolClient::list_registers() reads them, page by page: each
-// register once, in API order, as the JSON object the API sent (valid during the call only).
+// register once, in API order, as the JSON object the API sent and as its text in the page
+// (both valid during the call only).
 class RegisterSink {
   public:
     virtual ~RegisterSink() = default;
-    virtual void add(const boost::json::value& element) = 0;  // always an object
+    // `element` is always an object; `text` is valid JSON for it: the page's own bytes, so that
+    // keeping the list as text needs no serialisation.
+    virtual void add(const boost::json::value& element, std::string_view text) = 0;
 };
 
 struct AtolClientOptions {

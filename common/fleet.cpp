@@ -255,13 +255,13 @@ void store_index(const RunContext& run, const RegisterListCache& cache,
     }
 }
 
-// The list's text as the cache keeps it: what boost::json::serialize writes for the array of the
-// registers, built one register at a time as the pages come.
+// The list's text as the cache keeps it: a JSON array of the registers' elements as the API's
+// pages wrote them, built one register at a time as the pages come.
 class ListText final : public RegisterSink {
   public:
-    void add(const boost::json::value& element) override {
+    void add(const boost::json::value&, std::string_view element) override {
         text_ += count_ == 0 ? '[' : ',';
-        text_ += boost::json::serialize(element);
+        text_ += element;
         ++count_;
     }
     std::size_t count() const { return count_; }
@@ -278,7 +278,7 @@ class ListText final : public RegisterSink {
 // The registers themselves, when no cache keeps the list.
 class UnassessedRegisters final : public RegisterSink {
   public:
-    void add(const boost::json::value& element) override {
+    void add(const boost::json::value& element, std::string_view) override {
         registers.push_back(unassessed(boost::json::value_to<Register>(element)));
     }
     std::vector<RegisterStatus> registers;

@@ -112,4 +112,55 @@ std::optional<std::string> plain_text(const json::value& v, const PlainTextStyle
     return std::nullopt;
 }
 
+namespace {
+
+bool is_json_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+std::size_t skip_json_space(std::string_view text, std::size_t pos) {
+    while (pos < text.size() && is_json_space(text[pos])) ++pos;
+    return pos;
+}
+
+}  // namespace
+
+bool for_each_object_element(std::string_view text, json::parse_options options,
+                             const std::function<void(const json::value&, TextSpan)>& each) {
+    if (options.max_depth < 2) return false;
+    --options.max_depth;
+    unsigned char parser_buffer[4096];
+    json::parser parser(json::storage_ptr(), options, parser_buffer, sizeof parser_buffer);
+    // An element (a register is well under 16 KiB) stays in the CPU cache.
+    unsigned char element_buffer[16384];
+    json::monotonic_resource element_arena(element_buffer, sizeof element_buffer);
+
+    std::size_t pos = skip_json_space(text, 0);
+    if (pos == text.size() || text[pos] != '[') return false;
+    pos = skip_json_space(text, pos + 1);
+    if (pos < text.size() && text[pos] == ']') return skip_json_space(text, pos + 1) == text.size();
+    for (;;) {
+        if (pos == text.size() || text[pos] != '{') return false;
+        json::error_code ec;
+        element_arena.release();
+        parser.reset(json::storage_ptr(&element_arena));
+        const std::size_t start = pos;
+        pos += parser.write_some(text.data() + pos, text.size() - pos, ec);
+        if (ec) return false;
+        {
+            // The parser takes the whitespace after the object too: the span ends at its '}'.
+            std::size_t end = pos;
+            while (end > start && is_json_space(text[end - 1])) --end;
+            const json::value element = parser.release();
+            each(element, TextSpan{start, end - start});
+        }
+        pos = skip_json_space(text, pos);
+        if (pos == text.size()) return false;
+        if (text[pos] == ']') break;
+        if (text[pos] != ',') return false;
+        pos = skip_json_space(text, pos + 1);
+    }
+    return skip_json_space(text, pos + 1) == text.size();
+}
+
 }  // namespace kkt

@@ -3,7 +3,10 @@
 // decimals, and a value as one plain text (a table cell, a single value). One place for each, so
 // every output spells a number, a boolean or a list the same way.
 #include <boost/json/kind.hpp>
+#include <boost/json/parse_options.hpp>
 #include <boost/json/value.hpp>
+#include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,5 +37,20 @@ struct PlainTextStyle {
 // null.
 std::optional<std::string> plain_text(const boost::json::value& v,
                                       const PlainTextStyle& style = {});
+
+// Where an element lies in a JSON text.
+struct TextSpan {
+    std::size_t offset = 0;
+    std::size_t length = 0;
+};
+
+// Parses `text`, a JSON array of objects, one element at a time into a small reused arena, and
+// hands each to `each` with where it lies in `text` (the value is valid during the call only):
+// the DOM of a large array never exists at once. The elements are parsed with `options`, their
+// max_depth one less, as they sit one level below the array. False when `text` is not such an
+// array (`each` may have seen some of its elements then): a parse of the whole text says what is
+// wrong with it.
+bool for_each_object_element(std::string_view text, boost::json::parse_options options,
+                             const std::function<void(const boost::json::value&, TextSpan)>& each);
 
 }  // namespace kkt

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "common/json_text.hpp"
 
 namespace kkt {
 
@@ -148,20 +149,15 @@ void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const Regist
 // "unknown network error code N" for codes outside 0..8.
 std::string network_error_text(std::int64_t code);
 
-// Where an element lies in a JSON text.
-struct TextSpan {
-    std::size_t offset = 0;
-    std::size_t length = 0;
-};
-
 // Parses the list endpoint's bare JSON array. Throws ProtocolError when the text is not
 // valid JSON or not an array; non-object elements are a ProtocolError too. `spans`, when
 // given, gets each register's element in `json_text`, or stays empty for a text parsed whole
 // (an array the element-by-element parse does not take).
 std::vector<Register> parse_register_list(std::string_view json_text,
                                           std::vector<TextSpan>* spans = nullptr);
-// The same registers handed to `each` one at a time as they are read, not kept: false when the
-// text is not an array of objects that the element-by-element parse takes (`each` may have seen
+// The same registers handed to `each` one at a time as they are read, not kept
+// (for_each_object_element, common/json_text.hpp): false when the text is not an array of
+// objects that the element-by-element parse takes (`each` may have seen
 // some of its registers then; parse_register_list() reports what is wrong with it).
 bool for_each_register_element(std::string_view json_text,
                                const std::function<void(Register&&)>& each,

@@ -1,5 +1,6 @@
-// JSON values as text: kind names for error messages, compact JSON with plain decimals and the
-// plain text of a value in each front end's style.
+// JSON values as text: kind names for error messages, compact JSON with plain decimals, the
+// plain text of a value in each front end's style, and an array of objects read element by
+// element with where each lies.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -63,6 +64,40 @@ TEST(PlainText, NumbersIgnoreTheProcessLocale) {
     ASSERT_TRUE(comma.active()) << testing::CommaLocale::missing;
     EXPECT_EQ(plain_text(json::value(8.35)), "8.35");
     EXPECT_EQ(to_json_text(json::parse("[0.5]")), "[0.5]");
+}
+
+// Each object with its exact bytes (no surrounding whitespace or comma) and in order.
+TEST(ForEachObjectElement, HandsEachObjectWithItsExactSpan) {
+    const std::string text = " [ {\"a\":1} ,\n{ \"b\" : [2, {\"c\":3}] }\t]\r\n";
+    std::vector<std::string> spans;
+    std::vector<json::value> values;
+    EXPECT_TRUE(for_each_object_element(text, {}, [&](const json::value& v, TextSpan span) {
+        spans.push_back(text.substr(span.offset, span.length));
+        values.emplace_back(v, json::storage_ptr());  // out of the reused arena
+    }));
+    EXPECT_EQ(spans, (std::vector<std::string>{"{\"a\":1}", "{ \"b\" : [2, {\"c\":3}] }"}));
+    EXPECT_EQ(values, (std::vector<json::value>{json::parse("{\"a\":1}"),
+                                                json::parse("{\"b\":[2,{\"c\":3}]}")}));
+    std::size_t count = 0;
+    EXPECT_TRUE(
+        for_each_object_element(" [ ] ", {}, [&](const json::value&, TextSpan) { ++count; }));
+    EXPECT_EQ(count, 0u);
+}
+
+// What is not an array of objects is refused, for a whole parse to say why; so is an array
+// deeper than the options allow, as the whole parse would refuse it.
+TEST(ForEachObjectElement, RefusesWhatIsNotAnArrayOfObjects) {
+    for (const std::string text :
+         {"", "{}", "[1]", "[{},2]", "[{}", "[{}]x", "[{},]", "[{}{}]", "[{\"a\":}]", "[{}] ["}) {
+        SCOPED_TRACE(text);
+        EXPECT_FALSE(for_each_object_element(text, {}, [](const json::value&, TextSpan) {}));
+    }
+    json::parse_options shallow;
+    shallow.max_depth = 2;
+    EXPECT_TRUE(
+        for_each_object_element("[{\"a\":1}]", shallow, [](const json::value&, TextSpan) {}));
+    EXPECT_FALSE(
+        for_each_object_element("[{\"a\":[1]}]", shallow, [](const json::value&, TextSpan) {}));
 }
 
 }  // namespace
