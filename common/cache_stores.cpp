@@ -72,11 +72,13 @@ ShiftStateCache::ShiftStateCache(const CacheDir& dir, const std::string& key)
 
 std::map<std::string, ShiftSeen> ShiftStateCache::load() const {
     std::map<std::string, ShiftSeen> state;
-    const bool loaded =
-        RegisterRecords(dir_, stem_, shift_state_format)
-            .load_all([&state](std::string_view serial, const json::value& record) {
-                state.insert_or_assign(std::string(serial), json::value_to<ShiftSeen>(record));
-            });
+    const bool loaded = RegisterRecords(dir_, stem_, shift_state_format)
+                            .load_all([&state](std::string_view serial, const json::value& record) {
+                                // The file is written from the map, in its order: the end is the
+                                // place.
+                                state.insert_or_assign(state.end(), std::string(serial),
+                                                       json::value_to<ShiftSeen>(record));
+                            });
     if (loaded) return state;
     // The map alone, as written before the records had an index: read once, then replaced.
     auto content = dir_.read(stem_ + ".json");

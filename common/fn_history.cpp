@@ -35,15 +35,19 @@ bool read_field(std::string_view text, std::optional<T>& out) {
     return true;
 }
 
-// Splits `text` at `separator`; the pieces view into `text`.
-std::vector<std::string_view> split(std::string_view text, char separator) {
-    std::vector<std::string_view> pieces;
-    for (std::size_t start = 0;;) {
-        const std::size_t end = text.find(separator, start);
-        pieces.push_back(text.substr(start, end - start));
-        if (end == std::string_view::npos) return pieces;
-        start = end + 1;
+// The next piece of `rest` up to `separator` (all of it without one), taken off `rest`; nullopt
+// when `rest` is used up. Views into the text, no copy: a whole-account run reads every
+// register's samples.
+std::optional<std::string_view> next_piece(std::optional<std::string_view>& rest, char separator) {
+    if (!rest) return std::nullopt;
+    const std::string_view text = *rest;
+    const std::size_t end = text.find(separator);
+    if (end == std::string_view::npos) {
+        rest.reset();
+        return text;
     }
+    rest = text.substr(end + 1);
+    return text.substr(0, end);
 }
 
 // The newest known fn_usage and signed_documents of `samples`.
@@ -80,12 +84,18 @@ std::optional<std::vector<FnSample>> decode_samples(std::string_view text) {
     std::vector<FnSample> samples;
     if (text.empty()) return samples;
     std::int64_t at = 0;
-    for (std::string_view piece : split(text, ';')) {
-        const auto fields = split(piece, ' ');
+    std::optional<std::string_view> pieces = text;
+    while (const auto piece = next_piece(pieces, ';')) {
+        // Exactly three fields: "STEP USAGE DOCUMENTS".
+        std::optional<std::string_view> fields = *piece;
+        const auto step_text = next_piece(fields, ' ');
+        const auto usage_text = next_piece(fields, ' ');
+        const auto documents_text = next_piece(fields, ' ');
         std::optional<std::int64_t> step;
         FnSample s;
-        if (fields.size() != 3 || !read_field(fields[0], step) || !step ||
-            !read_field(fields[1], s.fn_usage) || !read_field(fields[2], s.signed_documents))
+        if (!documents_text || fields || !read_field(*step_text, step) || !step ||
+            !read_field(*usage_text, s.fn_usage) ||
+            !read_field(*documents_text, s.signed_documents))
             return std::nullopt;
         at += *step;
         s.at = TimePoint(seconds(at));

@@ -58,7 +58,9 @@ FnHistories FnHistoryStore::load() const {
     const bool loaded =
         RegisterRecords(dir_, stem_, history_format)
             .load_all([&histories](std::string_view serial, const json::value& record) {
-                histories.insert_or_assign(std::string(serial), json::value_to<FnHistory>(record));
+                // The file is written from the map, in its order: the end is the place.
+                histories.insert_or_assign(histories.end(), std::string(serial),
+                                           json::value_to<FnHistory>(record));
             });
     if (!loaded) return {};
     return histories;
