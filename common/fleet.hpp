@@ -40,6 +40,18 @@ struct Fleet {
     // (RunContext::only_serial, from the cached list's index); unset when it holds them all.
     std::optional<std::size_t> narrowed_from;
     std::size_t account_size() const { return narrowed_from.value_or(registers.size()); }
+    // Every field but the registers (a long-running process's stand-in for a fleet whose
+    // registers it has rendered already: common/fleet_source.hpp). Keep it beside the fields.
+    Fleet without_registers() const {
+        Fleet light;
+        light.now = now;
+        light.fetched_at = fetched_at;
+        light.from_cache = from_cache;
+        light.stale = stale;
+        light.upstream_requests = upstream_requests;
+        light.narrowed_from = narrowed_from;
+        return light;
+    }
 };
 
 // Everything a run needs besides its options.

@@ -81,9 +81,20 @@ void FleetSource::run() {
     for (;;) {
         wake_.wait(lock, [this] { return stopping_ || reading_; });
         if (stopping_) return;
-        const SnapshotPtr previous = current_;
+        if (settings_.while_reading && current_->fleet) {
+            const SnapshotPtr full = current_;
+            lock.unlock();
+            std::shared_ptr<const Fleet> standing_in = settings_.while_reading(*full);
+            lock.lock();
+            if (standing_in != full->fleet) {
+                auto replaced = std::make_shared<FleetSnapshot>(*full);
+                replaced->fleet = std::move(standing_in);
+                current_ = std::move(replaced);
+            }
+        }
+        SnapshotPtr previous = current_;
         lock.unlock();
-        SnapshotPtr next = read_once(previous);
+        SnapshotPtr next = read_once(std::move(previous));
         lock.lock();
         current_ = next;
         reading_ = false;

@@ -62,10 +62,18 @@ class FleetSource {
     using SteadyNow = std::function<std::chrono::steady_clock::time_point()>;
     using Done = std::function<void(const SnapshotPtr&)>;
 
+    // What stands in for the last good fleet while the next read runs (and after it, should it
+    // fail): called on the reading thread, before the read, with the snapshot it will replace.
+    // The exporter hands back the fleet without its registers, once it has rendered what it
+    // serves from them, so that two fleets are never in memory at once (docs/performance.md,
+    // "The exporter"); returning the same fleet keeps it.
+    using WhileReading = std::function<std::shared_ptr<const Fleet>(const FleetSnapshot&)>;
+
     struct Settings {
         std::chrono::seconds ttl{60};                           // --cache-ttl
         std::chrono::milliseconds timeout{10000};               // --timeout: one read's budget
         SteadyNow steady_now = std::chrono::steady_clock::now;  // settable in tests
+        WhileReading while_reading{};                           // none: the fleet is kept
     };
 
     // `initial` carries the data of a source this one replaces (a reloaded profile).

@@ -61,6 +61,11 @@ bool same_account(const Config& a, const Config& b) {
 // (about 2 KiB per register) and is kept twice, plain and compressed: in OutputSpools, so that
 // beyond their first MiB the copies lie in temporary files instead of the exporter's memory
 // (docs/performance.md, "The exporter").
+//
+// The status page's rows are rendered once per read in the same way. Before the next read, both
+// are rendered (if no scrape or view has done it) and the fleet's registers let go: the read's
+// fleet and the last one are never in memory together. Scrapes and views meanwhile, or after a
+// failed read, are answered from what was rendered.
 struct Exporter::Entry {
     Target target;
     std::unique_ptr<FleetSource> source;  // after `target`: destroyed first, it reads it
@@ -68,6 +73,9 @@ struct Exporter::Entry {
     std::uint64_t rendered_generation = 0;
     std::shared_ptr<const OutputSpool> registers_text;
     std::shared_ptr<const OutputSpool> registers_gzip;
+    std::uint64_t page_generation = 0;
+    std::optional<web::StatusRows> page_rows;
+    std::uint64_t released_generation = 0;  // whose fleet stands in without its registers
 
     ScrapeInfo info(double duration) const {
         return ScrapeInfo{.duration_seconds = duration,
@@ -80,6 +88,46 @@ struct Exporter::Entry {
     // when a temporary file cannot be written or read.
     std::pair<web::BodyPiece, web::BodyPiece> registers(const FleetSnapshot& snapshot) {
         std::lock_guard lock(mutex);
+        return registers_locked(snapshot);
+    }
+
+    // The status page's rows of `snapshot`'s fleet. Throws Error as registers().
+    web::StatusRows page(const FleetSnapshot& snapshot) {
+        std::lock_guard lock(mutex);
+        return page_locked(snapshot);
+    }
+
+    // FleetSource::WhileReading: what is served from `snapshot`'s registers rendered, the
+    // fleet without them. Keeps the fleet when that cannot be rendered (a temporary file that
+    // cannot be written), so that nothing served is lost.
+    std::shared_ptr<const Fleet> release_registers(const FleetSnapshot& snapshot) {
+        std::lock_guard lock(mutex);
+        if (released_generation == snapshot.generation) return snapshot.fleet;
+        try {
+            registers_locked(snapshot);
+            page_locked(snapshot);
+        } catch (const Error&) {
+            return snapshot.fleet;
+        }
+        released_generation = snapshot.generation;
+        return std::make_shared<const Fleet>(snapshot.fleet->without_registers());
+    }
+
+    // What a reloaded entry of the same account serves until its first read: when that entry's
+    // fleet stands in without its registers, what was rendered from them.
+    void take_rendered(Entry& previous, const FleetSnapshot& snapshot) {
+        std::scoped_lock lock(mutex, previous.mutex);
+        if (previous.released_generation != snapshot.generation) return;
+        rendered_generation = previous.rendered_generation;
+        registers_text = previous.registers_text;
+        registers_gzip = previous.registers_gzip;
+        page_generation = previous.page_generation;
+        page_rows = previous.page_rows;
+        released_generation = previous.released_generation;
+    }
+
+  private:
+    std::pair<web::BodyPiece, web::BodyPiece> registers_locked(const FleetSnapshot& snapshot) {
         if (!snapshot.fleet) return {shared_text(""), shared_text(web::gzip("", 1))};
         if (!registers_text || rendered_generation != snapshot.generation) {
             registers_text = nullptr;  // the old copies go before the new ones are made
@@ -96,6 +144,18 @@ struct Exporter::Entry {
         return {registers_text, registers_gzip};
     }
 
+    web::StatusRows page_locked(const FleetSnapshot& snapshot) {
+        if (!snapshot.fleet) return web::render_status_rows({});
+        if (!page_rows || page_generation != snapshot.generation) {
+            page_rows.reset();
+            page_rows = web::render_status_rows(select(*snapshot.fleet, target.config.selection));
+            page_generation = snapshot.generation;
+            give_back_free_memory();
+        }
+        return *page_rows;
+    }
+
+  public:
     static std::shared_ptr<const OutputSpool> compressed(const OutputSpool& text) {
         auto zipped = std::make_shared<OutputSpool>();
         web::GzipWriter writer(*zipped, registers_gzip_level);
@@ -137,17 +197,28 @@ std::shared_ptr<Exporter::Entry> Exporter::make_entry(Target target,
     entry->target = std::move(target);
     const Target& t = entry->target;
     SnapshotPtr initial;
-    if (previous && same_account(previous->target.config, t.config))
+    if (previous && same_account(previous->target.config, t.config)) {
         initial = previous->source->snapshot();
+        entry->take_rendered(*previous, *initial);
+    }
     auto loader = [&t, &clock = clock_, &log = log_](const Deadline& deadline) {
         const RunContext run{t.config, clock, deadline, log};
+        // The last fleet's registers, let go just before (release_registers), were freed in
+        // this thread's arena: returned first, the read does not grow on top of them.
+        give_back_free_memory();
         Fleet fleet = load_fleet(run, t.thresholds);
         give_back_free_memory();
         return fleet;
     };
+    // The entry owns the source, whose reading thread calls this: it never outlives the entry.
+    auto release = [raw = entry.get()](const FleetSnapshot& snapshot) {
+        return raw->release_registers(snapshot);
+    };
     entry->source = std::make_unique<FleetSource>(
-        loader, FleetSource::Settings{.ttl = t.config.cache_ttl, .timeout = t.config.timeout}, log_,
-        initial);
+        loader,
+        FleetSource::Settings{
+            .ttl = t.config.cache_ttl, .timeout = t.config.timeout, .while_reading = release},
+        log_, initial);
     return entry;
 }
 
@@ -232,13 +303,19 @@ web::Response metrics_response(Exporter::Entry& entry, const FleetSnapshot& snap
     return response;
 }
 
-web::Response page_response(const Exporter::Entry& entry, const FleetSnapshot& snapshot,
-                            TimePoint now, const std::string& metrics_path) {
-    std::vector<const RegisterStatus*> selected;
-    if (snapshot.fleet) selected = select(*snapshot.fleet, entry.target.config.selection);
+web::Response page_response(Exporter::Entry& entry, const FleetSnapshot& snapshot, TimePoint now,
+                            const std::string& metrics_path, const Log& log) {
+    web::StatusRows rows;
+    try {
+        rows = entry.page(snapshot);
+    } catch (const Error& e) {
+        log(0, std::string("cannot show the status page: ") + e.what());
+        return text_response(http::status::internal_server_error,
+                             std::string("cannot answer: ") + e.what());
+    }
     const web::StatusPage page{
         .snapshot = snapshot,
-        .registers = std::move(selected),
+        .registers = {},
         .now = now,
         .test_mode = entry.target.config.test_mode(),
         .tls_verified = !entry.target.config.insecure,
@@ -253,7 +330,9 @@ web::Response page_response(const Exporter::Entry& entry, const FleetSnapshot& s
                         {"X-Frame-Options", "DENY"},
                         {"Referrer-Policy", "no-referrer"},
                         {"Cache-Control", "no-store"}};
-    response.body = {shared_text(web::render_status_page(page))};
+    web::StatusFrame frame = web::render_status_frame(page, rows);
+    response.body = {shared_text(std::move(frame.head)), rows.html,
+                     shared_text(std::move(frame.tail))};
     return response;
 }
 
@@ -267,7 +346,7 @@ void Exporter::serve(const std::shared_ptr<Entry>& entry, const web::Request& re
         scrape_wait(request["X-Prometheus-Scrape-Timeout-Seconds"], entry->target.config.timeout);
     auto respond = [started, gzip, page, this](Entry& e, const SnapshotPtr& snapshot) {
         const TimePoint now = clock_.now();
-        return page ? page_response(e, *snapshot, now, settings_.telemetry_path)
+        return page ? page_response(e, *snapshot, now, settings_.telemetry_path, log_)
                     : metrics_response(e, *snapshot, now, started, gzip, log_);
     };
     // The reading thread holds the entry weakly and hands the rendering, and the reply itself,

@@ -3,8 +3,10 @@
 #include <array>
 #include <cmath>
 
+#include "common/errors.hpp"
 #include "common/format.hpp"
 #include "common/reasons.hpp"
+#include "common/sys_text.hpp"
 #include "common/table.hpp"
 #include "web/html.hpp"
 
@@ -131,21 +133,31 @@ void freshness(std::string& out, const StatusPage& page) {
 
 }  // namespace
 
-std::string render_status_page(const StatusPage& page) {
-    const auto sorted = worst_first(page.registers);
-    std::array<std::size_t, 4> by_state{};
-    for (const RegisterStatus* s : sorted)
-        ++by_state[static_cast<std::size_t>(s->evaluation.state)];
-    const std::string account = page.account.empty() ? "" : " · " + html_escape(page.account);
+StatusRows render_status_rows(const std::vector<const RegisterStatus*>& registers) {
+    StatusRows rows;
+    auto html = std::make_shared<OutputSpool>();
+    std::string row_html;
+    for (const RegisterStatus* s : worst_first(registers)) {
+        ++rows.by_state[static_cast<std::size_t>(s->evaluation.state)];
+        row_html.clear();
+        row(row_html, *s);
+        html->write(row_html);
+    }
+    rows.total = registers.size();
+    rows.html = std::move(html);
+    return rows;
+}
 
-    std::string out;
-    out.reserve(4096 + sorted.size() * 600);
+StatusFrame render_status_frame(const StatusPage& page, const StatusRows& rows) {
+    const std::string account = page.account.empty() ? "" : " · " + html_escape(page.account);
+    StatusFrame frame;
+    std::string& out = frame.head;
     out +=
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<meta http-equiv=\"refresh\" content=\"" +
         std::to_string(page.refresh_seconds) + "\">\n<title>ATOL KKT" + account + ": " +
-        html_escape(page.snapshot.fleet ? counts_title(by_state) : "no data") +
+        html_escape(page.snapshot.fleet ? counts_title(rows.by_state) : "no data") +
         "</title>\n<style>" + std::string(style) + "</style>\n</head>\n<body>\n";
     out += "<h1>ATOL KKT registers" + account + "</h1>\n";
     if (page.test_mode)
@@ -158,18 +170,32 @@ std::string render_status_page(const StatusPage& page) {
     for (State s : states_worst_first) {
         const std::string name = lower(state_name(s));
         out += "<li class=\"" + name + "\"><span class=\"n\" id=\"count-" + name + "\">" +
-               std::to_string(by_state[static_cast<std::size_t>(s)]) + "</span> " + name + "</li>";
+               std::to_string(rows.by_state[static_cast<std::size_t>(s)]) + "</span> " + name +
+               "</li>";
     }
-    out += "<li><span class=\"n\" id=\"count-total\">" + std::to_string(sorted.size()) +
+    out += "<li><span class=\"n\" id=\"count-total\">" + std::to_string(rows.total) +
            "</span> registers</li></ul>\n";
     out += "<table id=\"registers\">\n<thead>";
     header_row(out);
     out += "</thead>\n<tbody>\n";
-    for (const RegisterStatus* s : sorted) row(out, *s);
-    out += "</tbody>\n</table>\n<footer>" + html_escape(page.version) + " · reloads every " +
-           std::to_string(page.refresh_seconds) + " s · <a href=\"" +
-           html_escape(page.metrics_path) + "\">metrics</a></footer>\n</body>\n</html>\n";
-    return out;
+    frame.tail = "</tbody>\n</table>\n<footer>" + html_escape(page.version) + " · reloads every " +
+                 std::to_string(page.refresh_seconds) + " s · <a href=\"" +
+                 html_escape(page.metrics_path) + "\">metrics</a></footer>\n</body>\n</html>\n";
+    return frame;
+}
+
+std::string render_status_page(const StatusPage& page) {
+    const StatusRows rows = render_status_rows(page.registers);
+    StatusFrame frame = render_status_frame(page, rows);
+    std::string out = std::move(frame.head);
+    std::string chunk;
+    for (std::size_t offset = 0;; offset += chunk.size()) {
+        if (!rows.html->read_at(offset, std::size_t{1} << 20, chunk))
+            throw Error("cannot read the status page's temporary file: " + errno_text(errno));
+        if (chunk.empty()) break;
+        out += chunk;
+    }
+    return out + frame.tail;
 }
 
 }  // namespace kkt::web

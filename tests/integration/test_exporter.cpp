@@ -226,6 +226,23 @@ TEST(Exporter, AFailedReadKeepsTheLastRegistersWithUpZero) {
     EXPECT_THAT(bad.body, HasSubstr("# atol-kkt: reading the register list failed: "));
     // Its stderr is read by a thread of the test: the line may arrive after the scrape.
     EXPECT_TRUE(exporter.wait_for_log("reading the register list failed", 5s)) << exporter.log();
+    // The last good registers were let go before the failed read (docs/performance.md, "The
+    // exporter"): the page, never viewed before it, shows them all the same.
+    const HttpReply page = http_get(exporter.url() + "/");
+    ASSERT_EQ(page.status, 200);
+    EXPECT_EQ(lines_starting(page.body, "<tr class=\""), 25u);
+    EXPECT_THAT(page.body, HasSubstr("<span class=\"n\" id=\"count-total\">25</span>"));
+    EXPECT_THAT(page.body, HasSubstr("The registers below are from the last good read."));
+    EXPECT_THAT(page.body, HasSubstr("</tbody>\n</table>\n<footer>"));
+    // A reload then (the account unchanged) keeps what is served until a read succeeds.
+    exporter.signal(SIGHUP);
+    ASSERT_TRUE(exporter.wait_for_log("reloaded the profiles and the web config", 10s));
+    const HttpReply reloaded = http_get(exporter.url() + "/metrics");
+    ASSERT_EQ(reloaded.status, 200);
+    EXPECT_EQ(sample(reloaded.body, "atol_kkt_up"), 0);
+    EXPECT_EQ(sample(reloaded.body, "atol_kkt_registers"), 25);
+    EXPECT_EQ(lines_starting(reloaded.body, "atol_kkt_state{"), 25u);
+    EXPECT_EQ(lines_starting(http_get(exporter.url() + "/").body, "<tr class=\""), 25u);
     // And once ATOL is back (the retry comes after the TTL), up again.
     emulator.set_faults({});
     std::this_thread::sleep_for(1200ms);

@@ -51,7 +51,7 @@ class FleetSourceTest : public ::testing::Test {
     Log log;
     std::unique_ptr<FleetSource> source;
 
-    void make(std::chrono::seconds ttl) {
+    void make(std::chrono::seconds ttl, FleetSource::WhileReading while_reading = {}) {
         source = std::make_unique<FleetSource>(
             [this](const Deadline& d) { return script.load(d); },
             FleetSource::Settings{.ttl = ttl,
@@ -60,7 +60,8 @@ class FleetSourceTest : public ::testing::Test {
                                       [this] {
                                           std::lock_guard lock(script.mutex);
                                           return script.steady;
-                                      }},
+                                      },
+                                  .while_reading = std::move(while_reading)},
             log);
     }
     // Starts a read if due and waits for it; false when none was due.
@@ -132,6 +133,52 @@ TEST_F(FleetSourceTest, AFailedReadKeepsTheLastFleetAndRetriesSooner) {
     ASSERT_TRUE(read());
     EXPECT_TRUE(source->snapshot()->up());
     EXPECT_EQ(source->snapshot()->fleet->registers.size(), 4u);
+}
+
+// What the exporter relies on to hold one fleet at a time: from the start of a read, the fleet
+// the hook gives stands in for the last good one, which nothing in the source holds any more; it
+// stays after a failed read; a good read replaces it.
+TEST_F(FleetSourceTest, WhatStandsInForTheLastFleetDuringAReadIsTheHooks) {
+    std::vector<std::uint64_t> generations_seen;
+    make(60s, [&generations_seen](const FleetSnapshot& replaced) {
+        generations_seen.push_back(replaced.generation);
+        auto light = std::make_shared<Fleet>(*replaced.fleet);
+        light->registers.clear();
+        return std::shared_ptr<const Fleet>(std::move(light));
+    });
+    script.next = [] { return fleet_fetched(t0, 0s, 3); };
+    ASSERT_TRUE(read());
+    EXPECT_TRUE(generations_seen.empty());  // nothing to stand in for before the first read
+    std::weak_ptr<const Fleet> first = source->snapshot()->fleet;
+    ASSERT_EQ(first.lock()->registers.size(), 3u);
+
+    advance(60s);
+    script.hold = true;
+    script.next = []() -> Fleet { throw TransportError("connection refused"); };
+    ASSERT_TRUE(source->refresh(nullptr));
+    for (int i = 0; i < 500 && script.calls < 2; ++i) std::this_thread::sleep_for(10ms);
+    ASSERT_EQ(script.calls, 2);
+    // The read is under way: the first fleet is gone, its stand-in answers.
+    EXPECT_TRUE(first.expired());
+    const SnapshotPtr during = source->snapshot();
+    ASSERT_TRUE(during->fleet);
+    EXPECT_TRUE(during->fleet->registers.empty());
+    EXPECT_EQ(during->fleet->fetched_at, t0);
+    EXPECT_EQ(during->generation, 1u);
+    EXPECT_EQ(generations_seen, (std::vector<std::uint64_t>{1}));
+    script.release.set_value();
+    for (int i = 0; i < 500 && !source->snapshot()->error; ++i) std::this_thread::sleep_for(10ms);
+    const SnapshotPtr failed = source->snapshot();
+    ASSERT_TRUE(failed->error);
+    EXPECT_EQ(failed->fleet, during->fleet);  // still the stand-in, of the same generation
+    EXPECT_EQ(failed->generation, 1u);
+
+    advance(FleetSource::max_retry_interval);
+    script.next = [] { return fleet_fetched(t0, 0s, 4); };
+    ASSERT_TRUE(read());
+    EXPECT_TRUE(source->snapshot()->up());
+    EXPECT_EQ(source->snapshot()->fleet->registers.size(), 4u);
+    EXPECT_EQ(source->snapshot()->generation, 2u);
 }
 
 TEST_F(FleetSourceTest, ConcurrentCallersShareOneReadAndAllHearOfIt) {
