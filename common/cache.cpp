@@ -124,9 +124,20 @@ void CacheDir::write_atomic(std::string_view name, std::string_view data) const 
 
 void CacheDir::write_atomic_parts(std::string_view name,
                                   std::initializer_list<std::string_view> parts) const {
+    write_atomic_parts(name, std::vector<std::string_view>(parts));
+}
+
+void CacheDir::write_atomic_parts(std::string_view name,
+                                  const std::vector<std::string_view>& parts) const {
     check_name(name);
     remove_stale_temps(fd_.get());
-    replace_file(fd_.get(), name, parts, 0600, "cache file " + path_ + "/" + std::string(name));
+    const auto write_parts = [&parts](int fd) {
+        for (std::string_view part : parts)
+            if (!write_all(fd, part)) return false;
+        return true;
+    };
+    replace_file(fd_.get(), name, write_parts, 0600,
+                 "cache file " + path_ + "/" + std::string(name));
 }
 
 void CacheDir::remove(std::string_view name) const {

@@ -69,6 +69,8 @@ class CacheDir {
     // The same, the file's content being the concatenation of `parts` (no big joined copy).
     void write_atomic_parts(std::string_view name,
                             std::initializer_list<std::string_view> parts) const;
+    void write_atomic_parts(std::string_view name,
+                            const std::vector<std::string_view>& parts) const;
     // Missing is fine; throws Error for other failures.
     void remove(std::string_view name) const;
     // Takes the lock file `name` (created 0600 when missing), waiting up to `wait` for
@@ -142,9 +144,13 @@ class RegisterListCache {
     std::optional<CachedList> load(TimePoint now, std::chrono::seconds ttl) const;
     // Stores the list; returns its generation, for store_index.
     std::string store(const CachedList& list) const;
-    // Writes the index of the list stored with `generation` (`list` as stored, `elements` the
-    // registers in it that have a serial).
-    void store_index(const std::string& generation, const CachedList& list,
+    // The same, the list's text given as consecutive parts (common/list_text.hpp), `count`
+    // registers fetched at `fetched_at`.
+    std::string store(TimePoint fetched_at, std::size_t count,
+                      const std::vector<std::string_view>& text) const;
+    // Writes the index of the list stored with `generation` (`list_bytes` its text's size,
+    // `elements` the registers in it that have a serial).
+    void store_index(const std::string& generation, std::size_t list_bytes,
                      const std::vector<ListElement>& elements) const;
     // Register `serial` of the list load() would give, read through the index: its header, a
     // binary search of its entries, the list's header line and the one element. nullopt when

@@ -12,6 +12,7 @@
 #include "common/fn_history.hpp"
 #include "common/format.hpp"
 #include "common/http.hpp"
+#include "common/list_text.hpp"
 #include "common/text.hpp"
 
 namespace kkt {
@@ -48,16 +49,15 @@ RegisterStatus unassessed(Register r) {
 // a vector of the registers beside the vector of their statuses would take a third more memory.
 // `count`, the registers the list says it has, sizes the vector (a damaged count costs memory,
 // never a wrong result).
-std::vector<RegisterStatus> statuses_of(std::string_view json_text, std::size_t count,
-                                        std::vector<TextSpan>* spans = nullptr) {
+std::vector<RegisterStatus> statuses_of(std::string_view json_text, std::size_t count) {
     std::vector<RegisterStatus> statuses;
     // No more than one register per 16 bytes of text is believed: a damaged count must not
     // reserve gigabytes.
     statuses.reserve(std::min(count, json_text.size() / 16));
     const auto keep = [&statuses](Register&& r) { statuses.push_back(unassessed(std::move(r))); };
-    if (for_each_register_element(json_text, keep, spans)) return statuses;
+    if (for_each_register_element(json_text, keep)) return statuses;
     statuses.clear();
-    for (Register& r : parse_register_list(json_text, spans)) keep(std::move(r));
+    for (Register& r : parse_register_list(json_text)) keep(std::move(r));
     return statuses;
 }
 
@@ -240,40 +240,14 @@ void assess(RegisterStatus& status, const Thresholds& thresholds, TimePoint now,
 // Writes the index of the list just stored (common/cache.hpp), best effort: without it,
 // later runs parse the whole list, as they did before there was one.
 void store_index(const RunContext& run, const RegisterListCache& cache,
-                 const std::string& generation, const CachedList& list,
-                 const std::vector<RegisterStatus>& registers, const std::vector<TextSpan>& spans) {
-    if (spans.size() != registers.size()) return;  // parsed whole: no element positions
-    std::vector<ListElement> elements;
-    elements.reserve(registers.size());
-    for (std::size_t i = 0; i < registers.size(); ++i)
-        if (const auto& serial = registers[i].reg.serial_number)
-            elements.push_back({*serial, spans[i].offset, spans[i].length});
+                 const std::string& generation, std::size_t list_bytes,
+                 const std::vector<ListElement>& elements) {
     try {
-        cache.store_index(generation, list, elements);
+        cache.store_index(generation, list_bytes, elements);
     } catch (const Error& e) {
         run.log(1, std::string("cannot write the register list index: ") + e.what());
     }
 }
-
-// The list's text as the cache keeps it: a JSON array of the registers' elements as the API's
-// pages wrote them, built one register at a time as the pages come.
-class ListText final : public RegisterSink {
-  public:
-    void add(const boost::json::value&, std::string_view element) override {
-        text_ += count_ == 0 ? '[' : ',';
-        text_ += element;
-        ++count_;
-    }
-    std::size_t count() const { return count_; }
-    std::string take() && {
-        text_ += count_ == 0 ? "[]" : "]";
-        return std::move(text_);
-    }
-
-  private:
-    std::string text_;
-    std::size_t count_ = 0;
-};
 
 // The registers themselves, when no cache keeps the list.
 class UnassessedRegisters final : public RegisterSink {
@@ -309,11 +283,18 @@ std::vector<RegisterStatus> fetch_registers(const RunContext& run, const CacheDi
     client.list_registers(run.deadline, text);
     const std::size_t count = text.count();
     fetched(count);
-    const CachedList list{fetched_at, std::move(text).take(), count};
-    const std::string generation = cache.store(list);
-    std::vector<TextSpan> spans;
-    auto registers = statuses_of(list.registers_json, list.count, &spans);
-    store_index(run, cache, generation, list, registers, spans);
+    const std::string generation = cache.store(fetched_at, count, text.parts());
+    std::vector<RegisterStatus> registers;
+    registers.reserve(count);
+    std::vector<ListElement> elements;
+    elements.reserve(count);
+    const std::size_t list_bytes = text.bytes();
+    std::move(text).take_registers([&](Register&& r, TextSpan span) {
+        registers.push_back(unassessed(std::move(r)));  // reserved: never moves the serials
+        if (const auto& serial = registers.back().reg.serial_number)
+            elements.push_back({*serial, span.offset, span.length});
+    });
+    store_index(run, cache, generation, list_bytes, elements);
     return registers;
 }
 

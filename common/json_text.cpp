@@ -125,42 +125,68 @@ std::size_t skip_json_space(std::string_view text, std::size_t pos) {
 
 }  // namespace
 
+JsonPieces::JsonPieces(std::string_view text, const json::parse_options& options)
+    : text_(text),
+      parser_(json::storage_ptr(), options, parser_buffer_, sizeof parser_buffer_),
+      arena_(value_buffer_, sizeof value_buffer_) {}
+
+bool JsonPieces::take(char c) {
+    if (!next_is(c)) return false;
+    ++pos_;
+    return true;
+}
+
+bool JsonPieces::next_is(char c) {
+    pos_ = skip_json_space(text_, pos_);
+    return pos_ < text_.size() && text_[pos_] == c;
+}
+
+const json::value* JsonPieces::value(TextSpan* span) {
+    pos_ = skip_json_space(text_, pos_);
+    if (pos_ == text_.size()) return nullptr;
+    last_.reset();
+    arena_.release();
+    parser_.reset(json::storage_ptr(&arena_));
+    json::error_code ec;
+    const std::size_t start = pos_;
+    pos_ += parser_.write_some(text_.data() + pos_, text_.size() - pos_, ec);
+    if (ec) return nullptr;
+    if (span) {
+        // The parser takes the whitespace after a value too: the span ends where it does.
+        std::size_t end = pos_;
+        while (end > start && is_json_space(text_[end - 1])) --end;
+        *span = TextSpan{start, end - start};
+    }
+    last_.emplace(parser_.release());  // in the arena still
+    return &*last_;
+}
+
+std::optional<std::string> JsonPieces::key() {
+    if (!next_is('"')) return std::nullopt;
+    const json::value* name = value();
+    if (!name || !name->is_string() || !take(':')) return std::nullopt;
+    return std::string(name->get_string());
+}
+
+bool JsonPieces::at_end() {
+    return skip_json_space(text_, pos_) == text_.size();
+}
+
 bool for_each_object_element(std::string_view text, json::parse_options options,
                              const std::function<void(const json::value&, TextSpan)>& each) {
     if (options.max_depth < 2) return false;
     --options.max_depth;
-    unsigned char parser_buffer[4096];
-    json::parser parser(json::storage_ptr(), options, parser_buffer, sizeof parser_buffer);
-    // An element (a register is well under 16 KiB) stays in the CPU cache.
-    unsigned char element_buffer[16384];
-    json::monotonic_resource element_arena(element_buffer, sizeof element_buffer);
-
-    std::size_t pos = skip_json_space(text, 0);
-    if (pos == text.size() || text[pos] != '[') return false;
-    pos = skip_json_space(text, pos + 1);
-    if (pos < text.size() && text[pos] == ']') return skip_json_space(text, pos + 1) == text.size();
-    for (;;) {
-        if (pos == text.size() || text[pos] != '{') return false;
-        json::error_code ec;
-        element_arena.release();
-        parser.reset(json::storage_ptr(&element_arena));
-        const std::size_t start = pos;
-        pos += parser.write_some(text.data() + pos, text.size() - pos, ec);
-        if (ec) return false;
-        {
-            // The parser takes the whitespace after the object too: the span ends at its '}'.
-            std::size_t end = pos;
-            while (end > start && is_json_space(text[end - 1])) --end;
-            const json::value element = parser.release();
-            each(element, TextSpan{start, end - start});
-        }
-        pos = skip_json_space(text, pos);
-        if (pos == text.size()) return false;
-        if (text[pos] == ']') break;
-        if (text[pos] != ',') return false;
-        pos = skip_json_space(text, pos + 1);
-    }
-    return skip_json_space(text, pos + 1) == text.size();
+    JsonPieces pieces(text, options);
+    if (!pieces.take('[')) return false;
+    if (pieces.take(']')) return pieces.at_end();
+    do {
+        if (!pieces.next_is('{')) return false;
+        TextSpan span;
+        const json::value* element = pieces.value(&span);
+        if (!element) return false;
+        each(*element, span);
+    } while (pieces.take(','));
+    return pieces.take(']') && pieces.at_end();
 }
 
 }  // namespace kkt

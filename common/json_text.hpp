@@ -3,7 +3,9 @@
 // decimals, and a value as one plain text (a table cell, a single value). One place for each, so
 // every output spells a number, a boolean or a list the same way.
 #include <boost/json/kind.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse_options.hpp>
+#include <boost/json/parser.hpp>
 #include <boost/json/value.hpp>
 #include <cstddef>
 #include <functional>
@@ -42,6 +44,38 @@ std::optional<std::string> plain_text(const boost::json::value& v,
 struct TextSpan {
     std::size_t offset = 0;
     std::size_t length = 0;
+};
+
+// Reads a JSON text a value at a time, each parsed into a small reused arena: a large array or
+// object is read without its whole DOM (about twice its text) ever existing. Each value is parsed
+// with the options given (the caller lowers max_depth by the depth the values sit at).
+class JsonPieces {
+  public:
+    JsonPieces(std::string_view text, const boost::json::parse_options& options);
+    JsonPieces(const JsonPieces&) = delete;
+    JsonPieces& operator=(const JsonPieces&) = delete;
+
+    // Skips whitespace; takes `c` when it comes next.
+    bool take(char c);
+    // Skips whitespace; whether `c` comes next (not taken).
+    bool next_is(char c);
+    // The next value (valid until the next value() or key()); nullptr when it is not valid JSON.
+    // `span`, when given, gets where it lies (without the whitespace around it).
+    const boost::json::value* value(TextSpan* span = nullptr);
+    // The next object member's key and the ':' after it; nullopt when they are not there.
+    std::optional<std::string> key();
+    // Whether only whitespace is left.
+    bool at_end();
+
+  private:
+    std::string_view text_;
+    std::size_t pos_ = 0;
+    unsigned char parser_buffer_[4096];
+    boost::json::parser parser_;
+    // A value (a register is well under 16 KiB) stays in the CPU cache.
+    unsigned char value_buffer_[16384];
+    boost::json::monotonic_resource arena_;
+    std::optional<boost::json::value> last_;
 };
 
 // Parses `text`, a JSON array of objects, one element at a time into a small reused arena, and

@@ -70,16 +70,24 @@ std::optional<CachedList> RegisterListCache::load(TimePoint now, std::chrono::se
 }
 
 std::string RegisterListCache::store(const CachedList& list) const {
-    ListHeader header{register_list_format, list.fetched_at, list.count, list.registers_json.size(),
-                      new_generation()};
-    std::string header_line = json::serialize(json::value_from(header)) + "\n";
-    dir_.write_atomic_parts(file_, {header_line, list.registers_json});
+    return store(list.fetched_at, list.count, {list.registers_json});
+}
+
+std::string RegisterListCache::store(TimePoint fetched_at, std::size_t count,
+                                     const std::vector<std::string_view>& text) const {
+    std::size_t bytes = 0;
+    for (std::string_view part : text) bytes += part.size();
+    ListHeader header{register_list_format, fetched_at, count, bytes, new_generation()};
+    const std::string header_line = json::serialize(json::value_from(header)) + "\n";
+    std::vector<std::string_view> parts{header_line};
+    parts.insert(parts.end(), text.begin(), text.end());
+    dir_.write_atomic_parts(file_, parts);
     return header.generation;
 }
 
-void RegisterListCache::store_index(const std::string& generation, const CachedList& list,
+void RegisterListCache::store_index(const std::string& generation, std::size_t list_bytes,
                                     const std::vector<ListElement>& elements) const {
-    store_record_index(dir_, index_file_, generation, list.registers_json.size(), elements);
+    store_record_index(dir_, index_file_, generation, list_bytes, elements);
 }
 
 std::optional<CachedRegister> RegisterListCache::load_one(TimePoint now, std::chrono::seconds ttl,

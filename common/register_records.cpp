@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <exception>
 
+#include "common/json_text.hpp"
 #include "common/record_index.hpp"
 
 namespace kkt {
@@ -72,6 +73,45 @@ std::optional<Indexed> open_indexed(const CacheDir& dir, const std::string& file
     return Indexed{std::move(*index), std::move(*file)};
 }
 
+using EachRecord = std::function<void(std::string_view, const json::value&)>;
+
+// STEM.json read record by record (the DOM of 100,000 records would be several times their
+// text), when it has the shape prefix_of() writes: its version, generation and the map, in that
+// order. nullopt, before any record is given, for another shape: it is then parsed whole.
+// Otherwise as RegisterRecords::load_all.
+std::optional<bool> load_records_streamed(std::string_view text, int version,
+                                          const std::optional<Recent>& recent,
+                                          const EachRecord& each) {
+    json::parse_options options;
+    options.max_depth -= 2;  // the records sit two levels down
+    JsonPieces in(text, options);
+    if (!in.take('{') || in.key() != "version") return std::nullopt;
+    const json::value* read_version = in.value();
+    if (!read_version || json::value_to<int>(*read_version) != version) return false;
+    if (!in.take(',') || in.key() != "generation") return std::nullopt;
+    const json::value* read_generation = in.value();
+    if (!read_generation || !read_generation->is_string()) return std::nullopt;
+    const json::object* newer = recent && read_generation->get_string() == recent->generation
+                                    ? &recent->registers
+                                    : nullptr;
+    if (!in.take(',') || in.key() != "registers" || !in.take('{')) return std::nullopt;
+    if (!in.take('}')) {
+        do {
+            const std::optional<std::string> serial = in.key();
+            if (!serial) return false;
+            const json::value* record = in.value();
+            if (!record) return false;
+            if (!newer || !newer->contains(*serial)) each(*serial, *record);
+        } while (in.take(','));
+        if (!in.take('}')) return false;
+    }
+    if (!in.take('}') || !in.at_end()) return false;
+    if (newer)
+        for (const auto& [serial, record] : *newer)
+            if (!record.is_null()) each(serial, record);
+    return true;
+}
+
 }  // namespace
 
 RegisterRecords::RegisterRecords(const CacheDir& dir, const std::string& stem, int version)
@@ -114,7 +154,14 @@ bool RegisterRecords::load_all(
     const std::optional<Recent> recent = read_recent(dir_, recent_, unused);
     auto content = dir_.read(file_);
     if (!content) return false;
-    // An arena: 100,000 records are 100,000 small values, freed at once.
+    try {
+        if (const auto streamed = load_records_streamed(*content, version_, recent, each))
+            return *streamed;
+    } catch (const std::exception&) {
+        return false;
+    }
+    // Another shape: parsed whole, into an arena (100,000 records are 100,000 small values,
+    // freed at once).
     json::monotonic_resource arena;
     boost::system::error_code error;
     const json::value value = json::parse(*content, error, &arena);

@@ -40,7 +40,7 @@ void store_with_index(const RegisterListCache& cache, const CachedList& list) {
     std::vector<ListElement> elements;
     for (std::size_t i = 0; i < registers.size(); ++i)
         elements.push_back({*registers[i].serial_number, spans[i].offset, spans[i].length});
-    cache.store_index(generation, list, elements);
+    cache.store_index(generation, list.registers_json.size(), elements);
 }
 
 std::string element_of(const CachedList& list, std::size_t i) {
@@ -104,9 +104,9 @@ TEST(RegisterListIndex, IsNeverUsedWithAnotherList) {
         std::vector<ListElement> elements;
         for (std::size_t i = 0; i < registers.size(); ++i)
             elements.push_back({*registers[i].serial_number, spans[i].offset, spans[i].length});
-        cache.store_index("0000000000000000", second, elements);
+        cache.store_index("0000000000000000", second.registers_json.size(), elements);
         EXPECT_EQ(cache.load_one(t0, 60s, numbered_serial(3)), std::nullopt);
-        cache.store_index(generation, second, elements);
+        cache.store_index(generation, second.registers_json.size(), elements);
     }
     const auto one = cache.load_one(t0, 60s, numbered_serial(11));
     ASSERT_TRUE(one.has_value());

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <regex>
 
 #include "common/cache.hpp"
 #include "common/fleet.hpp"
@@ -230,6 +231,49 @@ TEST(RegisterRecords, DamageFallsBackToTheWholeMapNeverToAWrongAnswer) {
     EXPECT_EQ(histories.load().at(numbered_serial(2)).samples, "1796025600 66.5 100000");
 }
 
+// The whole map is read record by record when it has the shape the store writes (common/
+// register_records.cpp); any other valid shape is read whole, and damage anywhere is no map at
+// all, never part of one.
+TEST(RegisterRecords, TheWholeMapReadsTheSameInAnyShapeAndNotAtAllWhenDamaged) {
+    TempDir tmp;
+    const CacheDir dir(tmp.file("c"));
+    const FnHistoryStore histories(dir, "k");
+    const std::string file_path = tmp.file("c/history-k.json");
+    const FnHistories expected = histories_of(40);
+    const auto as_text = [](const FnHistories& map) {
+        std::string text;
+        for (const auto& [serial, h] : map)
+            text += serial + " " + h.fn_serial.value_or("-") + " " + h.samples + ";";
+        return text;
+    };
+    histories.store(expected);
+    const std::string written = slurp(file_path);
+    EXPECT_EQ(as_text(histories.load()), as_text(expected));
+
+    const json::object file = json::parse(written).as_object();
+    const std::string registers = json::serialize(file.at("registers"));
+    const std::string generation = json::serialize(file.at("generation"));
+    const std::vector<std::string> other_shapes = {
+        R"({"registers":)" + registers + R"(,"generation":)" + generation + R"(,"version":1})",
+        "{ \"version\" : 1 ,\n \"generation\" : " + generation +
+            ",\n\t\"registers\" : " + registers + " }\n",
+    };
+    for (const std::string& text : other_shapes) {
+        write_raw(file_path, text);
+        EXPECT_EQ(as_text(histories.load()), as_text(expected)) << text.substr(0, 80);
+    }
+    // Damage after the first records: nothing, rather than the records before it.
+    const std::size_t middle = written.find(numbered_serial(20));
+    ASSERT_NE(middle, std::string::npos);
+    for (const std::string& text :
+         {written.substr(0, middle + 30), written.substr(0, middle) + "}}",
+          written.substr(0, middle) + "\"x\":[1,}}", written + "x",
+          std::regex_replace(written, std::regex(R"("version":1)"), R"("version":2)")}) {
+        write_raw(file_path, text);
+        EXPECT_TRUE(histories.load().empty()) << text.substr(0, 80);
+    }
+}
+
 // A cache as a run that fetched the list leaves it: the list and its index, and the shift
 // state and ФН histories of its registers.
 void prepare_cache(const CacheDir& dir, const std::string& key, std::size_t registers) {
@@ -249,7 +293,7 @@ void prepare_cache(const CacheDir& dir, const std::string& key, std::size_t regi
     std::vector<ListElement> elements;
     for (std::size_t i = 0; i < parsed.size(); ++i)
         elements.push_back({*parsed[i].serial_number, spans[i].offset, spans[i].length});
-    lists.store_index(generation, list, elements);
+    lists.store_index(generation, list.registers_json.size(), elements);
     ShiftStateCache(dir, key).store(shifts_of(registers));
     FnHistoryStore(dir, key).store(histories_of(registers));
 }
