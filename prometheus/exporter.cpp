@@ -269,17 +269,21 @@ void Exporter::reload() {
 
 namespace {
 
+// A 500 that says why, logged as `doing`: answering without the registers would look like an
+// account without any.
+web::Response failure_response(const Log& log, std::string_view doing, const Error& e) {
+    log(0, std::string(doing) + ": " + e.what());
+    return text_response(http::status::internal_server_error,
+                         std::string("cannot answer: ") + e.what());
+}
+
 web::Response metrics_response(Exporter::Entry& entry, const FleetSnapshot& snapshot, TimePoint now,
                                SteadyClock::time_point started, bool gzip, const Log& log) {
     std::pair<web::BodyPiece, web::BodyPiece> rendered;
     try {
         rendered = entry.registers(snapshot);
     } catch (const Error& e) {
-        // Say why rather than answer without the registers: a scrape of no registers would
-        // look like an account without any.
-        log(0, std::string("cannot answer a scrape: ") + e.what());
-        return text_response(http::status::internal_server_error,
-                             std::string("cannot answer: ") + e.what());
+        return failure_response(log, "cannot answer a scrape", e);
     }
     const auto& [registers, registers_gzip] = rendered;
     const ScrapeInfo info =
@@ -309,9 +313,7 @@ web::Response page_response(Exporter::Entry& entry, const FleetSnapshot& snapsho
     try {
         rows = entry.page(snapshot);
     } catch (const Error& e) {
-        log(0, std::string("cannot show the status page: ") + e.what());
-        return text_response(http::status::internal_server_error,
-                             std::string("cannot answer: ") + e.what());
+        return failure_response(log, "cannot show the status page", e);
     }
     const web::StatusPage page{
         .snapshot = snapshot,
